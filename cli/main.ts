@@ -1,0 +1,44 @@
+/**
+ * The `grafana-plugin-ts` command: one dispatcher, one module per subcommand.
+ */
+const usage = `usage: grafana-plugin-ts <command> [options]
+
+commands:
+  generate [--proto DIR] [--out DIR] [--config FILE] [--check]
+                       regenerate bindings from .proto files (default proto/ → output/)
+  frames <file> [--to json|arrow|table] [--out FILE]
+                       inspect or convert data frames (Arrow IPC or JSON)
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  generate: async () => (await import("../generator/command/generate-command.js")).generateCommand,
+  frames: async () => {
+    const { framesCommand } = await import("./frames-command.js");
+    return (args) => framesCommand(args, { stdout: process.stdout, stderr: process.stderr });
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`grafana-plugin-ts: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(args);
+  } catch (error) {
+    process.stderr.write(
+      `grafana-plugin-ts ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+}

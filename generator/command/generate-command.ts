@@ -1,0 +1,143 @@
+/**
+ * `grafana-plugin-ts generate`: lint the protos, run buf (ts-proto + our
+ * plugin) into a scratch directory, give every file its header and format,
+ * compare the protocol with the manifest already in the output, and swap the
+ * new tree in atomically. Any failure leaves the output untouched.
+ */
+import { existsSync } from "node:fs";
+import { readFile, rm, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { Manifest } from "../generate-manifest.js";
+import { diffManifests, type ProtocolChange } from "../manifest-diff.js";
+import { bufTemplate } from "./buf-template.js";
+import { compareTrees, isSame, type TreeDifference } from "./compare-trees.js";
+import { parseGenerateArgs, type GenerateOptions } from "./generate-args.js";
+import { postprocess } from "./postprocess.js";
+import { bufInput, runBuf } from "./run-buf.js";
+import { scratchBeside, swapInto } from "./swap-directory.js";
+import { findToolchain } from "./tools.js";
+
+export interface GenerateResult {
+  files: string[];
+  bytes: number;
+  tree: TreeDifference;
+  changes: ProtocolChange[];
+  manifest: Manifest;
+  warnings: string[];
+}
+
+type Print = (line: string) => void;
+
+export async function generateCommand(args: string[], print: Print = console.log): Promise<number> {
+  const options = parseGenerateArgs(args, process.cwd());
+  const result = await generate(options, print);
+  if (options.check) {
+    if (isSame(result.tree)) return 0;
+    print(
+      `✗ ${relative(process.cwd(), options.outDir) || "."} is stale: run \`npm run generate\` and commit the result`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+export async function generate(options: GenerateOptions, print: Print): Promise<GenerateResult> {
+  const tools = findToolchain();
+  if (!existsSync(options.protoDir))
+    throw new Error(`proto directory not found: ${options.protoDir}`);
+  const at = bufInput(options.protoDir);
+  const scratch = await scratchBeside(options.outDir);
+  try {
+    await step(print, "lint protos (buf, MINIMAL rules)", () => runBuf(tools.buf, ["lint"], at));
+    const template = bufTemplate({ ...tools, configPath: options.configPath, out: scratch });
+    await step(print, "generate (ts-proto + grafana-plugin-ts plugin)", () =>
+      runBuf(tools.buf, ["generate", "--template", template], at),
+    );
+    const files = await step(print, "format (header + prettier)", () => postprocess(scratch));
+    const manifest = JSON.parse(await readFile(join(scratch, "protocol.json"), "utf8")) as Manifest;
+    const previous = await readManifest(join(options.outDir, "protocol.json"));
+    const changes = previous ? diffManifests(previous, manifest) : [];
+    const tree = await compareTrees(options.outDir, scratch);
+    const bytes = (await Promise.all(files.map((f) => stat(join(scratch, f))))).reduce(
+      (n, s) => n + s.size,
+      0,
+    );
+    const result = {
+      files,
+      bytes,
+      tree,
+      changes,
+      manifest,
+      warnings: conventionWarnings(manifest),
+    };
+    if (!options.check && !isSame(tree)) await swapInto(options.outDir, scratch);
+    printSummary(print, options, result, previous !== undefined);
+    return result;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function step<T>(print: Print, name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  print(`→ ${name}…`);
+  const value = await run();
+  print(`✓ ${name} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+  return value;
+}
+
+async function readManifest(path: string): Promise<Manifest | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function conventionWarnings(manifest: Manifest): string[] {
+  return manifest.pluginSets.flatMap((set) =>
+    set.plugins
+      .filter((p) => p.nameSource === "convention")
+      .map(
+        (p) =>
+          `service ${p.service} is not named in protocol.config.json: it registers with go-plugin as "${p.name}" in protocol version ${set.protocolVersion} (lower-cased service name, Grafana's convention)`,
+      ),
+  );
+}
+
+function printSummary(
+  print: Print,
+  options: GenerateOptions,
+  r: GenerateResult,
+  hadPrevious: boolean,
+): void {
+  const out = relative(process.cwd(), options.outDir) || ".";
+  const state = isSame(r.tree)
+    ? "unchanged"
+    : `${r.tree.added.length} added, ${r.tree.changed.length} changed, ${r.tree.removed.length} removed`;
+  const verb = options.check ? "checked" : "written to";
+  print(`${r.files.length} files (${(r.bytes / 1024).toFixed(0)} KiB) ${verb} ${out}/ — ${state}`);
+  for (const set of r.manifest.pluginSets) {
+    const services = r.manifest.services.filter((s) =>
+      set.plugins.some((p) => p.service === s.name),
+    );
+    const rpcs = services.reduce((n, s) => n + s.rpcs.length, 0);
+    print(
+      `  protocol v${set.protocolVersion} (${set.packages.join(", ")}): ${services.length} services, ${rpcs} rpcs — ${set.plugins.map((p) => p.name).join(", ")}`,
+    );
+  }
+  const infra = r.manifest.services.filter(
+    (s) => !r.manifest.pluginSets.some((set) => set.plugins.some((p) => p.service === s.name)),
+  );
+  if (infra.length > 0) print(`  go-plugin services: ${infra.map((s) => s.name).join(", ")}`);
+  for (const warning of r.warnings) print(`  warning: ${warning}`);
+  if (!hadPrevious) print("  protocol diff: no previous manifest to compare with");
+  else if (r.changes.length === 0) print("  protocol diff: none");
+  else {
+    const breaking = r.changes.filter((c) => c.breaking).length;
+    print(`  protocol diff: ${r.changes.length} change(s), ${breaking} wire-breaking`);
+    for (const c of r.changes)
+      print(`    ${c.breaking ? "BREAKING " : ""}${c.kind} ${c.subject}: ${c.detail}`);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Handler interfaces: the skeleton a plugin implements. One interface per
+ * service; every rpc is an optional property, so a plugin implements only
+ * what it needs and an rpc added by a newer protocol never breaks it.
+ */
+import type { DescFile } from "@bufbuild/protobuf";
+import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
+import {
+  docText,
+  finishSourceFile,
+  ImportSet,
+  newSourceFile,
+  type GeneratedFile,
+} from "./source-file.js";
+
+export const SUPPORT_STEM = "rpc-support";
+
+const handlerType: Record<StreamingKind, string> = {
+  unary: "UnaryHandler",
+  "server-streaming": "ServerStreamingHandler",
+  "client-streaming": "ClientStreamingHandler",
+  "bidi-streaming": "BidiStreamingHandler",
+};
+
+export function handlerInterfaceName(service: ServiceModel): string {
+  return `${service.name}Handler`;
+}
+
+export function generateHandlers(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
+  const services = model.services.filter((s) => s.stem === file.name);
+  if (services.length === 0) return undefined;
+  const name = `${file.name}.handlers.ts`;
+  const source = newSourceFile(name);
+  const imports = new ImportSet(name);
+  for (const service of services) {
+    source.addInterface({
+      name: handlerInterfaceName(service),
+      isExported: true,
+      docs: [
+        docText(
+          service.comment,
+          `Handlers for \`${service.fullName}\`. Every rpc is optional: one left out answers UNIMPLEMENTED.`,
+        ),
+      ],
+      properties: service.rpcs.map((rpc) => ({
+        name: rpc.key,
+        hasQuestionToken: true,
+        type: `${imports.type(SUPPORT_STEM, handlerType[rpc.kind])}<${imports.message(rpc.input)}, ${imports.message(rpc.output)}>`,
+        docs: [docText(rpc.comment, rpcSignatureNote(rpc))],
+      })),
+    });
+  }
+  imports.writeTo(source);
+  return finishSourceFile(source, {
+    generator: "grafana-plugin-ts (handlers)",
+    sources: [file.proto.name],
+  });
+}
+
+export function rpcSignatureNote(rpc: RpcModel): string {
+  const input =
+    rpc.kind === "client-streaming" || rpc.kind === "bidi-streaming"
+      ? `stream ${rpc.input.fullName}`
+      : rpc.input.fullName;
+  const output =
+    rpc.kind === "server-streaming" || rpc.kind === "bidi-streaming"
+      ? `stream ${rpc.output.fullName}`
+      : rpc.output.fullName;
+  return `\`rpc ${rpc.name}(${input}) returns (${output})\` — ${rpc.kind}.`;
+}

@@ -1,0 +1,90 @@
+/**
+ * ts-morph plumbing shared by the emitters: an in-memory project to build
+ * source files in, import bookkeeping (imports are added as symbols, never as
+ * hand-built strings), and the final text with the generated-file header.
+ */
+import { Project, type SourceFile } from "ts-morph";
+import { generatedHeader, type HeaderInfo } from "./header.js";
+import type { TypeRef } from "./model.js";
+import { importPath } from "./naming.js";
+
+/** A file the plugin returns to buf: path relative to the output root, and its content. */
+export interface GeneratedFile {
+  name: string;
+  content: string;
+}
+
+const project = new Project({ useInMemoryFileSystem: true });
+
+export function newSourceFile(name: string): SourceFile {
+  return project.createSourceFile(name, "", { overwrite: true });
+}
+
+export function finishSourceFile(file: SourceFile, header: HeaderInfo): GeneratedFile {
+  const content = generatedHeader(header) + "\n" + file.getFullText();
+  const name = file.getFilePath().replace(/^\//, "");
+  project.removeSourceFile(file);
+  return { name, content };
+}
+
+/** Collects the symbols a file uses, grouped by module, and writes sorted import declarations. */
+export class ImportSet {
+  private readonly modules = new Map<string, Map<string, boolean>>();
+
+  constructor(private readonly fromFile: string) {}
+
+  /** Import a value (or class) from the output file with this stem. */
+  value(stem: string, name: string): string {
+    return this.add(importPath(this.fromFile, stem), name, false);
+  }
+
+  /** Import a type-only symbol from the output file with this stem. */
+  type(stem: string, name: string): string {
+    return this.add(importPath(this.fromFile, stem), name, true);
+  }
+
+  /** Import a type-only message reference. */
+  message(ref: TypeRef): string {
+    return this.type(ref.stem, ref.tsName);
+  }
+
+  /** Import from a package (e.g. "@grpc/grpc-js"). */
+  external(module: string, name: string, typeOnly: boolean): string {
+    return this.add(module, name, typeOnly);
+  }
+
+  private add(module: string, name: string, typeOnly: boolean): string {
+    const names = this.modules.get(module) ?? new Map<string, boolean>();
+    // A symbol used both as a type and as a value needs a value import.
+    names.set(name, (names.get(name) ?? true) && typeOnly);
+    this.modules.set(module, names);
+    return name;
+  }
+
+  writeTo(file: SourceFile): void {
+    const sorted = [...this.modules.entries()].sort(([a], [b]) => compareModules(a, b));
+    file.insertImportDeclarations(
+      0,
+      sorted.map(([moduleSpecifier, names]) => ({
+        moduleSpecifier,
+        namedImports: [...names.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, isTypeOnly]) => ({ name, isTypeOnly })),
+      })),
+    );
+  }
+}
+
+function compareModules(a: string, b: string): number {
+  const rank = (m: string) => (m.startsWith(".") ? 1 : 0);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Turns a proto comment into a JSDoc body (no `*\/` can escape). */
+export function docText(...lines: string[]): string {
+  return lines
+    .map((l) => l.replace(/^ /gm, ""))
+    .filter((l) => l.length > 0)
+    .join("\n\n")
+    .replace(/\*\//g, "*\\/");
+}

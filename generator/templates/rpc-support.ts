@@ -1,0 +1,407 @@
+/**
+ * Support code shared by the generated handler adapters and typed clients.
+ * The generator copies this file verbatim into output/ (so generated code
+ * depends on nothing of ours); it is kept here as real TypeScript so it is
+ * typechecked and tested like the rest of the generator.
+ */
+import {
+  Metadata,
+  status,
+  type CallOptions,
+  type Client,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceError,
+  type sendUnaryData,
+} from "@grpc/grpc-js";
+
+/** The part of a grpc-js server call the context needs (grpc-js does not export its own name for it). */
+interface ServerSurfaceCall {
+  readonly metadata: Metadata;
+  getPeer(): string;
+  getDeadline(): Date | number;
+  once(event: "cancelled", listener: () => void): unknown;
+  removeListener(event: "cancelled", listener: () => void): unknown;
+}
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
+
+/**
+ * What a handler may return for a message: any subset of its fields. The
+ * adapter fills the rest with proto3 defaults, so a field added by a newer
+ * protocol revision never breaks a plugin that does not set it.
+ */
+export type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends {}
+        ? { [K in keyof T]?: DeepPartial<T[K]> }
+        : Partial<T>;
+
+/** Per-call information handed to every handler. */
+export interface CallContext {
+  /** The gRPC path of the call, e.g. `/pluginv2.Data/QueryData`. */
+  readonly rpc: string;
+  /** Aborted when the caller cancels, the deadline passes or the server shuts down. */
+  readonly signal: AbortSignal;
+  /** Request metadata (gRPC headers), e.g. `traceparent`. */
+  readonly metadata: Metadata;
+  /** The caller's deadline, if it set one. */
+  readonly deadline: Date | undefined;
+  /** The caller's address as grpc-js reports it. */
+  readonly peer: string;
+}
+
+export type UnaryHandler<Req, Res> = (
+  request: Req,
+  ctx: CallContext,
+) => Promise<DeepPartial<Res>> | DeepPartial<Res>;
+export type ServerStreamingHandler<Req, Res> = (
+  request: Req,
+  ctx: CallContext,
+) => AsyncIterable<DeepPartial<Res>> | Iterable<DeepPartial<Res>>;
+export type ClientStreamingHandler<Req, Res> = (
+  requests: AsyncIterable<Req>,
+  ctx: CallContext,
+) => Promise<DeepPartial<Res>> | DeepPartial<Res>;
+export type BidiStreamingHandler<Req, Res> = (
+  requests: AsyncIterable<Req>,
+  ctx: CallContext,
+) => AsyncIterable<DeepPartial<Res>> | Iterable<DeepPartial<Res>>;
+
+/** Options for the generated `create<Service>Service` adapters. */
+export interface AdapterOptions {
+  /** Sees every error a handler throws (before it becomes a gRPC status), e.g. to log it. */
+  onError?(error: unknown, rpc: string): void;
+}
+
+/**
+ * Throw this from a handler to choose the gRPC status the caller sees. Any
+ * other error becomes UNKNOWN with the error's message.
+ */
+export class RpcError extends Error {
+  override name = "RpcError";
+  constructor(
+    readonly code: status,
+    message: string,
+    readonly metadata?: Metadata,
+  ) {
+    super(message);
+  }
+}
+
+/** The subset of a ts-proto message codec the adapters need. */
+export interface PartialCodec<T> {
+  fromPartial(object: any): T;
+}
+
+/** Converts anything a handler threw into the status the caller will see. */
+export function toServiceError(error: unknown, rpc: string): Partial<ServiceError> {
+  const code = (error as { code?: unknown } | null)?.code;
+  const valid = typeof code === "number" && Number.isInteger(code) && code > 0 && code <= 16;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: valid ? (code as status) : status.UNKNOWN,
+    details: valid ? message : `${rpc}: handler failed: ${message}`,
+    metadata: (error as { metadata?: Metadata } | null)?.metadata,
+  };
+}
+
+function unimplemented(rpc: string): Partial<ServiceError> {
+  return { code: status.UNIMPLEMENTED, details: `${rpc} is not implemented by this plugin` };
+}
+
+function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; done(): void } {
+  const controller = new AbortController();
+  const onCancel = () =>
+    controller.abort(new RpcError(status.CANCELLED, `${rpc} was cancelled by the caller`));
+  call.once("cancelled", onCancel);
+  const deadline = call.getDeadline();
+  const ctx: CallContext = {
+    rpc,
+    signal: controller.signal,
+    metadata: call.metadata,
+    deadline:
+      deadline instanceof Date
+        ? deadline
+        : Number.isFinite(deadline)
+          ? new Date(deadline)
+          : undefined,
+    peer: call.getPeer(),
+  };
+  return { ctx, done: () => call.removeListener("cancelled", onCancel) };
+}
+
+function reportError(
+  options: AdapterOptions | undefined,
+  error: unknown,
+  rpc: string,
+): Partial<ServiceError> {
+  try {
+    options?.onError?.(error, rpc);
+  } catch {
+    // A failing error hook must not hide the original error from the caller.
+  }
+  return toServiceError(error, rpc);
+}
+
+export function unaryMethod<Req, Res>(
+  rpc: string,
+  handler: UnaryHandler<Req, Res> | undefined,
+  codec: PartialCodec<Res>,
+  options?: AdapterOptions,
+) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    if (!handler) return callback(unimplemented(rpc));
+    const { ctx, done } = callContext(rpc, call);
+    Promise.resolve()
+      .then(() => handler(call.request, ctx))
+      .then(
+        (result) => callback(null, codec.fromPartial(result ?? {})),
+        (error) => callback(reportError(options, error, rpc)),
+      )
+      .finally(done);
+  };
+}
+
+export function clientStreamingMethod<Req, Res>(
+  rpc: string,
+  handler: ClientStreamingHandler<Req, Res> | undefined,
+  codec: PartialCodec<Res>,
+  options?: AdapterOptions,
+) {
+  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>): void => {
+    if (!handler) return callback(unimplemented(rpc));
+    const { ctx, done } = callContext(rpc, call);
+    Promise.resolve()
+      .then(() => handler(call as AsyncIterable<Req>, ctx))
+      .then(
+        (result) => callback(null, codec.fromPartial(result ?? {})),
+        (error) => callback(reportError(options, error, rpc)),
+      )
+      .finally(done);
+  };
+}
+
+export function serverStreamingMethod<Req, Res>(
+  rpc: string,
+  handler: ServerStreamingHandler<Req, Res> | undefined,
+  codec: PartialCodec<Res>,
+  options?: AdapterOptions,
+) {
+  return (call: ServerWritableStream<Req, Res>): void => {
+    if (!handler) return void call.destroy(unimplemented(rpc) as ServiceError);
+    const { ctx, done } = callContext(rpc, call);
+    pump(call, () => handler(call.request, ctx), codec, ctx.signal)
+      .then(
+        () => call.end(),
+        (error) => {
+          if (!ctx.signal.aborted) call.destroy(reportError(options, error, rpc) as ServiceError);
+        },
+      )
+      .finally(done);
+  };
+}
+
+export function bidiStreamingMethod<Req, Res>(
+  rpc: string,
+  handler: BidiStreamingHandler<Req, Res> | undefined,
+  codec: PartialCodec<Res>,
+  options?: AdapterOptions,
+) {
+  return (call: ServerDuplexStream<Req, Res>): void => {
+    if (!handler) return void call.destroy(unimplemented(rpc) as ServiceError);
+    const { ctx, done } = callContext(rpc, call);
+    pump(call, () => handler(call as AsyncIterable<Req>, ctx), codec, ctx.signal)
+      .then(
+        () => call.end(),
+        (error) => {
+          if (!ctx.signal.aborted) call.destroy(reportError(options, error, rpc) as ServiceError);
+        },
+      )
+      .finally(done);
+  };
+}
+
+/** Writes every item the handler yields, honouring back-pressure, until done or cancelled. */
+async function pump<Res>(
+  call: ServerWritableStream<any, Res> | ServerDuplexStream<any, Res>,
+  start: () => AsyncIterable<DeepPartial<Res>> | Iterable<DeepPartial<Res>>,
+  codec: PartialCodec<Res>,
+  signal: AbortSignal,
+): Promise<void> {
+  for await (const item of start()) {
+    if (signal.aborted) return;
+    if (!call.write(codec.fromPartial(item))) await drained(call, signal);
+  }
+}
+
+function drained(stream: NodeJS.EventEmitter, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      stream.removeListener("drain", finish);
+      signal.removeEventListener("abort", finish);
+      resolve();
+    };
+    stream.once("drain", finish);
+    signal.addEventListener("abort", finish, { once: true });
+  });
+}
+
+/** Options for the generated typed clients' calls. */
+export interface ClientCallOptions {
+  /** Request metadata (gRPC headers). */
+  metadata?: Metadata;
+  /** Absolute deadline, or milliseconds from now when a number below 1e12. */
+  deadline?: Date | number;
+  /** Aborting cancels the call; the promise or iterator then fails with CANCELLED. */
+  signal?: AbortSignal;
+}
+
+function grpcOptions(options: ClientCallOptions | undefined): Partial<CallOptions> {
+  const deadline = options?.deadline;
+  if (deadline === undefined) return {};
+  if (typeof deadline === "number" && deadline < 1e12) return { deadline: Date.now() + deadline };
+  return { deadline };
+}
+
+function linkSignal(call: { cancel(): void }, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    call.cancel();
+    return () => {};
+  }
+  const onAbort = () => call.cancel();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
+type RawMethod = (...args: any[]) => any;
+
+function method(client: Client, key: string): RawMethod {
+  const fn = (client as unknown as Record<string, RawMethod>)[key];
+  if (typeof fn !== "function") throw new TypeError(`client has no method ${key}`);
+  return fn.bind(client);
+}
+
+export function unaryCall<Req, Res>(
+  client: Client,
+  key: string,
+  request: Req,
+  options?: ClientCallOptions,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    let unlink = () => {};
+    const call: ClientUnaryCall = method(client, key)(
+      request,
+      options?.metadata ?? new Metadata(),
+      grpcOptions(options),
+      (error: ServiceError | null, response: Res) => {
+        unlink();
+        if (error) reject(error);
+        else resolve(response);
+      },
+    );
+    unlink = linkSignal(call, options?.signal);
+  });
+}
+
+export function clientStreamingCall<Req, Res>(
+  client: Client,
+  key: string,
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  options?: ClientCallOptions,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    let unlink = () => {};
+    const call = method(client, key)(
+      options?.metadata ?? new Metadata(),
+      grpcOptions(options),
+      (error: ServiceError | null, response: Res) => {
+        unlink();
+        if (error) reject(error);
+        else resolve(response);
+      },
+    );
+    unlink = linkSignal(call, options?.signal);
+    void writeAll(call, requests);
+  });
+}
+
+/** A server's response stream: iterate it, or cancel it early. */
+export interface ResponseStream<Res> extends AsyncIterable<Res> {
+  /** Cancels the call; iteration then ends quietly. */
+  cancel(): void;
+}
+
+export function serverStreamingCall<Req, Res>(
+  client: Client,
+  key: string,
+  request: Req,
+  options?: ClientCallOptions,
+): ResponseStream<Res> {
+  const call: ClientReadableStream<Res> = method(client, key)(
+    request,
+    options?.metadata ?? new Metadata(),
+    grpcOptions(options),
+  );
+  return responseStream(call, options?.signal);
+}
+
+export function bidiStreamingCall<Req, Res>(
+  client: Client,
+  key: string,
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  options?: ClientCallOptions,
+): ResponseStream<Res> {
+  const call = method(client, key)(options?.metadata ?? new Metadata(), grpcOptions(options));
+  void writeAll(call, requests);
+  return responseStream(call, options?.signal);
+}
+
+async function writeAll<Req>(
+  call: NodeJS.WritableStream & { cancel(): void },
+  requests: AsyncIterable<Req> | Iterable<Req>,
+): Promise<void> {
+  try {
+    for await (const request of requests) {
+      if (!call.write(request as any)) await new Promise((r) => call.once("drain", r));
+    }
+    call.end();
+  } catch {
+    call.cancel();
+  }
+}
+
+function responseStream<Res>(
+  call: ClientReadableStream<Res>,
+  signal: AbortSignal | undefined,
+): ResponseStream<Res> {
+  let cancelledByUs = false;
+  const cancel = () => {
+    cancelledByUs = true;
+    call.cancel();
+  };
+  const unlink = linkSignal({ cancel: () => call.cancel() }, signal);
+  async function* iterate(): AsyncGenerator<Res> {
+    let ended = false;
+    try {
+      for await (const message of call) yield message as Res;
+      ended = true;
+    } catch (error) {
+      if (!(cancelledByUs && (error as ServiceError).code === status.CANCELLED)) throw error;
+    } finally {
+      unlink();
+      if (!ended && !cancelledByUs) cancel();
+    }
+  }
+  const iterator = iterate();
+  return { [Symbol.asyncIterator]: () => iterator, cancel };
+}
