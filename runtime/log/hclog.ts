@@ -1,0 +1,77 @@
+/**
+ * An hclog-compatible JSON logger. go-plugin hosts (Grafana) read each stderr
+ * line of a plugin, parse it as hclog JSON and file it under its `@level` and
+ * `@module`, so this is the format a plugin's logs must have to show up right.
+ * Lines are written synchronously to file descriptor 2: never through
+ * process.stderr, which the runtime redirects to the stdio relay.
+ */
+import { writeSync } from "node:fs";
+
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
+
+const rank: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
+
+/** Environment variable that sets the lowest level written (default debug, as the Go SDK logs). */
+export const LOG_LEVEL_ENV = "GF_PLUGIN_LOG_LEVEL";
+
+export interface Logger {
+  trace(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose lines carry `@module` = parent module + "." + name, like hclog's Named. */
+  named(name: string): Logger;
+  /** A logger that adds these key/values to every line, like hclog's With. */
+  with(fields: Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  module?: string;
+  level?: LogLevel;
+  /** Where lines go; default: fd 2, synchronously. */
+  write?: (line: string) => void;
+  fields?: Record<string, unknown>;
+}
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = "debug"): LogLevel {
+  const v = value?.trim().toLowerCase();
+  if (!v) return fallback;
+  if (v === "warning") return "warn";
+  if (v in rank) return v as LogLevel;
+  return fallback;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? parseLogLevel(process.env[LOG_LEVEL_ENV]);
+  const write = options.write ?? ((line: string) => writeSync(2, line));
+  const base = options.fields ?? {};
+  const module = options.module ?? "";
+  const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (rank[at] < rank[level]) return;
+    const line: Record<string, unknown> = { "@level": at, "@message": message, "@timestamp": hclogTimestamp(new Date()) };
+    if (module) line["@module"] = module;
+    for (const [k, v] of Object.entries({ ...base, ...fields })) line[k] = serialisable(v);
+    write(JSON.stringify(line) + "\n");
+  };
+  return {
+    trace: (m, f) => emit("trace", m, f),
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    named: (name) => createLogger({ ...options, level, module: module ? `${module}.${name}` : name }),
+    with: (fields) => createLogger({ ...options, level, fields: { ...base, ...fields } }),
+  };
+}
+
+/** hclog's JSON time format: 2006-01-02T15:04:05.000000Z07:00 (microseconds, numeric zone). */
+export function hclogTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+function serialisable(value: unknown): unknown {
+  if (value instanceof Error) return value.message;
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}

@@ -1,0 +1,53 @@
+/**
+ * The services go-plugin serves next to the plugin's own: health (service
+ * "plugin" SERVING, what go-plugin's Ping checks), GRPCController/Shutdown,
+ * GRPCStdio and GRPCBroker. The broker accepts its stream and reads it to the
+ * end; brokering extra connections is not supported (no Grafana protocol uses it).
+ */
+import type { Server } from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import { createGRPCBrokerService } from "../../output/plugin/grpc_broker.adapters.js";
+import { GRPCBrokerService } from "../../output/plugin/grpc_broker.js";
+import { createGRPCControllerService } from "../../output/plugin/grpc_controller.adapters.js";
+import { GRPCControllerService } from "../../output/plugin/grpc_controller.js";
+import { createGRPCStdioService } from "../../output/plugin/grpc_stdio.adapters.js";
+import { GRPCStdioService } from "../../output/plugin/grpc_stdio.js";
+import type { Logger } from "../log/hclog.js";
+import type { StdioRelay } from "./stdio-relay.js";
+
+/** go-plugin's health service name for the plugin process as a whole. */
+export const GO_PLUGIN_HEALTH_SERVICE = "plugin";
+
+export interface GoPluginServiceHooks {
+  stdio: StdioRelay;
+  logger: Logger;
+  /** Called once the Shutdown reply has been sent. */
+  onShutdown(): void;
+}
+
+export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks): HealthImplementation {
+  const health = new HealthImplementation({ [GO_PLUGIN_HEALTH_SERVICE]: "SERVING", "": "SERVING" });
+  health.addToServer(server);
+  server.addService(
+    GRPCControllerService,
+    createGRPCControllerService({
+      shutdown: () => {
+        hooks.logger.debug("shutdown requested by the host");
+        // Reply first: go-plugin's Kill waits for this answer.
+        setImmediate(hooks.onShutdown);
+        return {};
+      },
+    }),
+  );
+  server.addService(GRPCStdioService, createGRPCStdioService({ streamStdio: (_req, ctx) => hooks.stdio.stream(ctx.signal) }));
+  server.addService(
+    GRPCBrokerService,
+    createGRPCBrokerService({
+      startStream: async function* (requests) {
+        for await (const info of requests)
+          hooks.logger.debug("broker offer ignored: connection brokering is not supported", { service_id: info.serviceId });
+      },
+    }),
+  );
+  return health;
+}

@@ -1,0 +1,154 @@
+/**
+ * serve(): what a plugin's main calls — go-plugin's `plugin.Serve` for a
+ * TypeScript process, in named steps: check the cookie, negotiate the version,
+ * build the gRPC server, listen, print the handshake line, relay stdio, and
+ * stay up until the host says Shutdown (or SIGTERM, or the host dies).
+ */
+import { writeSync } from "node:fs";
+import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
+import { createLogger, type Logger } from "../log/hclog.js";
+import type { HandlersFor, PluginSetDefinition, ProtocolGlue, VersionedHandlersFor } from "../protocol-glue.js";
+import { encodeHandshakeCert, generateCertificate } from "./automtls.js";
+import { CLIENT_CERT_ENV, NOT_A_PLUGIN_MESSAGE, PROTOCOL_VERSIONS_ENV } from "./environment.js";
+import { addGoPluginServices } from "./go-plugin-services.js";
+import { watchLifecycle } from "./lifecycle.js";
+import { listen, type ListenAddress } from "./listener.js";
+import { negotiateVersion } from "./negotiate.js";
+import { StdioRelay } from "./stdio-relay.js";
+
+type LatestSet<G extends ProtocolGlue> = G["pluginSets"][G["latestProtocolVersion"]];
+
+export interface ServeOptions<G extends ProtocolGlue> {
+  /** The generated glue: `import { protocol } from "<output>/glue.js"`. */
+  protocol: G;
+  /** Handlers for the newest protocol version, keyed by go-plugin plugin name. */
+  handlers?: LatestSet<G> extends PluginSetDefinition ? HandlersFor<LatestSet<G>> : never;
+  /** Handlers per protocol version, for plugins serving several majors (instead of `handlers`). */
+  versions?: VersionedHandlersFor<G>;
+  /** Default: hclog JSON on stderr, module "plugin", level from GF_PLUGIN_LOG_LEVEL. */
+  logger?: Logger;
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Largest request accepted; default 16 MiB, the Go SDK's default. */
+  maxReceiveMessageBytes?: number;
+  /** Extra grpc-js server options. */
+  grpcOptions?: ChannelOptions;
+  /** How long in-flight calls may finish on shutdown before they are cut; default 5 s. */
+  shutdownGraceMs?: number;
+  /** How long to wait for the host's stdio stream before plugin output goes to stderr; default 2 s. */
+  stdioGraceMs?: number;
+  /** Default: process.exit. Tests pass their own. */
+  exit?: (code: number) => void;
+}
+
+export interface ServingPlugin {
+  protocolVersion: number;
+  listen: ListenAddress;
+  /** Graceful stop: refuse new calls, let in-flight ones finish (up to the grace), then exit(0). */
+  stop(reason: string): Promise<void>;
+}
+
+export class ServeError extends Error {
+  override name = "ServeError";
+}
+
+const DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024;
+
+export async function serve<G extends ProtocolGlue>(options: ServeOptions<G>): Promise<ServingPlugin> {
+  const env = options.env ?? process.env;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const logger = options.logger ?? createLogger({ module: "plugin" });
+  const { magicCookieKey, magicCookieValue, coreProtocolVersion } = options.protocol.handshake;
+  if (env[magicCookieKey] !== magicCookieValue) {
+    writeSync(2, NOT_A_PLUGIN_MESSAGE);
+    exit(1);
+    throw new ServeError(`magic cookie ${magicCookieKey} is not set to the expected value`);
+  }
+  try {
+    const versions = handlersByVersion(options);
+    const version = negotiateVersion([...versions.keys()], env[PROTOCOL_VERSIONS_ENV]);
+    const stdio = new StdioRelay();
+    let stopping: Promise<void> | undefined;
+    const server = new Server({
+      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE,
+      "grpc.max_send_message_length": -1,
+      ...options.grpcOptions,
+    });
+    const stop = (reason: string): Promise<void> =>
+      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 5_000).then(() => exit(0)));
+    registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
+    addGoPluginServices(server, { stdio, logger, onShutdown: () => void stop("Shutdown requested by the host") });
+    const { credentials, certField } = await serverCredentials(env);
+    const address = await listen(server, credentials, env);
+    // The handshake line: the first and only thing this process writes to stdout.
+    const line = [coreProtocolVersion, version, address.network, address.address, "grpc", certField].join("|");
+    writeSync(1, line + "\n");
+    stdio.capture();
+    setTimeout(() => stdio.fallBackToStderr(), options.stdioGraceMs ?? 2_000).unref();
+    watchLifecycle(logger, env, (reason) => void stop(reason));
+    logger.debug("plugin serving", { protocol_version: version, network: address.network, address: address.address });
+    return { protocolVersion: version, listen: address, stop };
+  } catch (error) {
+    logger.error(`plugin failed to start: ${(error as Error).message}`);
+    exit(1);
+    throw error;
+  }
+}
+
+function handlersByVersion<G extends ProtocolGlue>(options: ServeOptions<G>): Map<number, Record<string, object>> {
+  if (options.handlers && options.versions) throw new ServeError("give either `handlers` or `versions`, not both");
+  const map = new Map<number, Record<string, object>>();
+  if (options.versions) {
+    for (const [key, handlers] of Object.entries(options.versions)) {
+      const version = Number(key);
+      if (!options.protocol.pluginSets[version])
+        throw new ServeError(`versions: protocol version ${key} is not in the generated bindings (they have ${Object.keys(options.protocol.pluginSets).join(", ")})`);
+      if (handlers) map.set(version, handlers as Record<string, object>);
+    }
+  } else {
+    map.set(options.protocol.latestProtocolVersion, (options.handlers ?? {}) as Record<string, object>);
+  }
+  return map;
+}
+
+function registerPluginSet(server: Server, set: PluginSetDefinition, handlers: Record<string, object>, logger: Logger): void {
+  const known = Object.keys(set.plugins);
+  for (const name of Object.keys(handlers))
+    if (!known.includes(name))
+      throw new ServeError(`handlers.${name}: protocol version ${set.protocolVersion} has no plugin "${name}" (it has ${known.join(", ")})`);
+  const onError = (error: unknown, rpc: string) =>
+    logger.error(`${rpc} failed`, { error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+  for (const [name, plugin] of Object.entries(set.plugins)) {
+    // Every service is registered: one without handlers answers UNIMPLEMENTED naming the rpc.
+    server.addService(plugin.service as never, plugin.createService(handlers[name] ?? {}, { onError }) as never);
+  }
+}
+
+async function serverCredentials(env: NodeJS.ProcessEnv): Promise<{ credentials: ServerCredentials; certField: string }> {
+  const clientCert = env[CLIENT_CERT_ENV];
+  if (!clientCert) return { credentials: ServerCredentials.createInsecure(), certField: "" };
+  if (!clientCert.includes("-----BEGIN CERTIFICATE-----"))
+    throw new ServeError(`${CLIENT_CERT_ENV} is set but holds no PEM certificate`);
+  const cert = await generateCertificate();
+  const credentials = ServerCredentials.createSsl(
+    Buffer.from(clientCert),
+    [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
+    true,
+  );
+  return { credentials, certField: encodeHandshakeCert(cert.der) };
+}
+
+function shutdown(server: Server, stdio: StdioRelay, logger: Logger, reason: string, graceMs: number): Promise<void> {
+  logger.debug("plugin stopping", { reason });
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      logger.warn("in-flight calls did not finish in time; cutting them", { grace_ms: graceMs });
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  }).finally(() => stdio.release());
+}
