@@ -8,7 +8,10 @@ import type { Client, ServiceDefinition, UntypedServiceImplementation } from "@g
 export interface PluginDefinition {
   readonly serviceName: string;
   readonly service: ServiceDefinition<any> | Record<string, unknown>;
-  readonly createService: (handler: any, options?: { onError?(error: unknown, rpc: string): void }) => UntypedServiceImplementation | object;
+  readonly createService: (
+    handler: any,
+    options?: { onError?(error: unknown, rpc: string): void },
+  ) => UntypedServiceImplementation | object;
   readonly Client: new (address: string, credentials: any, options?: any) => Client;
   readonly TypedClient: new (raw: any) => unknown;
 }
@@ -36,7 +39,9 @@ export type HandlersFor<S extends PluginSetDefinition> = {
 
 /** Handlers per protocol version. */
 export type VersionedHandlersFor<G extends ProtocolGlue> = {
-  [V in keyof G["pluginSets"]]?: G["pluginSets"][V] extends PluginSetDefinition ? HandlersFor<G["pluginSets"][V]> : never;
+  [V in keyof G["pluginSets"]]?: G["pluginSets"][V] extends PluginSetDefinition
+    ? HandlersFor<G["pluginSets"][V]>
+    : never;
 };
 
 /** Typed clients for one plugin set, as the host returns them. */

@@ -49,7 +49,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const module = options.module ?? "";
   const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return;
-    const line: Record<string, unknown> = { "@level": at, "@message": message, "@timestamp": hclogTimestamp(new Date()) };
+    const line: Record<string, unknown> = {
+      "@level": at,
+      "@message": message,
+      "@timestamp": hclogTimestamp(new Date()),
+    };
     if (module) line["@module"] = module;
     for (const [k, v] of Object.entries({ ...base, ...fields })) line[k] = serialisable(v);
     write(JSON.stringify(line) + "\n");
@@ -60,7 +64,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    named: (name) => createLogger({ ...options, level, module: module ? `${module}.${name}` : name }),
+    named: (name) =>
+      createLogger({ ...options, level, module: module ? `${module}.${name}` : name }),
     with: (fields) => createLogger({ ...options, level, fields: { ...base, ...fields } }),
   };
 }

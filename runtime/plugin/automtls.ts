@@ -34,15 +34,24 @@ export async function generateCertificate(): Promise<Certificate> {
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyCertSign,
+        x509.KeyUsageFlags.digitalSignature |
+          x509.KeyUsageFlags.keyEncipherment |
+          x509.KeyUsageFlags.keyCertSign,
         true,
       ),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.serverAuth]),
+      new x509.ExtendedKeyUsageExtension([
+        x509.ExtendedKeyUsage.clientAuth,
+        x509.ExtendedKeyUsage.serverAuth,
+      ]),
       new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "localhost" }]),
     ],
   });
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
-  return { certPem: cert.toString("pem"), keyPem: pem("PRIVATE KEY", pkcs8), der: new Uint8Array(cert.rawData) };
+  return {
+    certPem: cert.toString("pem"),
+    keyPem: pem("PRIVATE KEY", pkcs8),
+    der: new Uint8Array(cert.rawData),
+  };
 }
 
 /** go-plugin encodes the DER with base64.RawStdEncoding: standard alphabet, no padding. */
@@ -55,7 +64,10 @@ export function decodeHandshakeCert(field: string): string {
 }
 
 function pem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 

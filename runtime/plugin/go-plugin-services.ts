@@ -5,7 +5,7 @@
  * end; brokering extra connections is not supported (no Grafana protocol uses it).
  */
 import type { Server } from "@grpc/grpc-js";
-import { HealthImplementation } from "grpc-health-check";
+import { HealthService } from "../../output/grpc/health/v1/health.js";
 import { createGRPCBrokerService } from "../../output/plugin/grpc_broker.adapters.js";
 import { GRPCBrokerService } from "../../output/plugin/grpc_broker.js";
 import { createGRPCControllerService } from "../../output/plugin/grpc_controller.adapters.js";
@@ -13,6 +13,7 @@ import { GRPCControllerService } from "../../output/plugin/grpc_controller.js";
 import { createGRPCStdioService } from "../../output/plugin/grpc_stdio.adapters.js";
 import { GRPCStdioService } from "../../output/plugin/grpc_stdio.js";
 import type { Logger } from "../log/hclog.js";
+import { createHealthService, healthHandler } from "./health-service.js";
 import type { StdioRelay } from "./stdio-relay.js";
 
 /** go-plugin's health service name for the plugin process as a whole. */
@@ -25,9 +26,11 @@ export interface GoPluginServiceHooks {
   onShutdown(): void;
 }
 
-export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks): HealthImplementation {
-  const health = new HealthImplementation({ [GO_PLUGIN_HEALTH_SERVICE]: "SERVING", "": "SERVING" });
-  health.addToServer(server);
+export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks): void {
+  server.addService(
+    HealthService,
+    createHealthService(healthHandler([GO_PLUGIN_HEALTH_SERVICE, ""])),
+  );
   server.addService(
     GRPCControllerService,
     createGRPCControllerService({
@@ -39,15 +42,19 @@ export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks)
       },
     }),
   );
-  server.addService(GRPCStdioService, createGRPCStdioService({ streamStdio: (_req, ctx) => hooks.stdio.stream(ctx.signal) }));
+  server.addService(
+    GRPCStdioService,
+    createGRPCStdioService({ streamStdio: (_req, ctx) => hooks.stdio.stream(ctx.signal) }),
+  );
   server.addService(
     GRPCBrokerService,
     createGRPCBrokerService({
       startStream: async function* (requests) {
         for await (const info of requests)
-          hooks.logger.debug("broker offer ignored: connection brokering is not supported", { service_id: info.serviceId });
+          hooks.logger.debug("broker offer ignored: connection brokering is not supported", {
+            service_id: info.serviceId,
+          });
       },
     }),
   );
-  return health;
 }

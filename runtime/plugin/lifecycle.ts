@@ -17,7 +17,11 @@ const PARENT_POLL_MS = 500;
 /** Set to "1" by startPlugin: stdin is a pipe that closes when the host dies. */
 export const PARENT_PIPE_ENV = "GF_PLUGIN_TS_PARENT_PIPE";
 
-export function watchLifecycle(logger: Logger, env: NodeJS.ProcessEnv, stop: (reason: string) => void): () => void {
+export function watchLifecycle(
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+  stop: (reason: string) => void,
+): () => void {
   const onInt = () => logger.trace("plugin received interrupt signal, ignoring");
   const onTerm = () => stop("SIGTERM");
   process.on("SIGINT", onInt);

@@ -11,7 +11,13 @@ import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ServerCredentials, type Server } from "@grpc/grpc-js";
-import { MAX_PORT_ENV, MIN_PORT_ENV, TRANSPORT_ENV, UNIX_SOCKET_DIR_ENV, UNIX_SOCKET_GROUP_ENV } from "./environment.js";
+import {
+  MAX_PORT_ENV,
+  MIN_PORT_ENV,
+  TRANSPORT_ENV,
+  UNIX_SOCKET_DIR_ENV,
+  UNIX_SOCKET_GROUP_ENV,
+} from "./environment.js";
 
 export interface ListenAddress {
   network: "unix" | "tcp";
@@ -23,20 +29,33 @@ export class ListenerError extends Error {
   override name = "ListenerError";
 }
 
-export async function listen(server: Server, credentials: ServerCredentials, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
-  const transport = (env[TRANSPORT_ENV] ?? (process.platform === "win32" ? "tcp" : "unix")).toLowerCase();
+export async function listen(
+  server: Server,
+  credentials: ServerCredentials,
+  env: NodeJS.ProcessEnv,
+): Promise<ListenAddress> {
+  const transport = (
+    env[TRANSPORT_ENV] ?? (process.platform === "win32" ? "tcp" : "unix")
+  ).toLowerCase();
   if (transport === "tcp") return listenTcp(server, credentials, env);
-  if (transport !== "unix") throw new ListenerError(`${TRANSPORT_ENV}="${env[TRANSPORT_ENV]}": expected "unix" or "tcp"`);
+  if (transport !== "unix")
+    throw new ListenerError(`${TRANSPORT_ENV}="${env[TRANSPORT_ENV]}": expected "unix" or "tcp"`);
   return listenUnix(server, credentials, env);
 }
 
-async function listenUnix(server: Server, credentials: ServerCredentials, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
+async function listenUnix(
+  server: Server,
+  credentials: ServerCredentials,
+  env: NodeJS.ProcessEnv,
+): Promise<ListenAddress> {
   const dir = env[UNIX_SOCKET_DIR_ENV] || tmpdir();
   const path = join(dir, `plugin${randomBytes(6).toString("hex")}`);
   try {
     await bind(server, `unix:${path}`, credentials);
   } catch (error) {
-    throw new ListenerError(`cannot listen on unix socket ${path} (${UNIX_SOCKET_DIR_ENV}=${env[UNIX_SOCKET_DIR_ENV] ?? "unset"}): ${(error as Error).message}`);
+    throw new ListenerError(
+      `cannot listen on unix socket ${path} (${UNIX_SOCKET_DIR_ENV}=${env[UNIX_SOCKET_DIR_ENV] ?? "unset"}): ${(error as Error).message}`,
+    );
   }
   const group = env[UNIX_SOCKET_GROUP_ENV];
   if (group) {
@@ -49,7 +68,11 @@ async function listenUnix(server: Server, credentials: ServerCredentials, env: N
   return { network: "unix", address: path };
 }
 
-async function listenTcp(server: Server, credentials: ServerCredentials, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
+async function listenTcp(
+  server: Server,
+  credentials: ServerCredentials,
+  env: NodeJS.ProcessEnv,
+): Promise<ListenAddress> {
   const min = portFrom(env, MIN_PORT_ENV, 10_000);
   const max = portFrom(env, MAX_PORT_ENV, 25_000);
   if (min > max) throw new ListenerError(`${MIN_PORT_ENV}=${min} is above ${MAX_PORT_ENV}=${max}`);
@@ -62,7 +85,9 @@ async function listenTcp(server: Server, credentials: ServerCredentials, env: No
       last = error;
     }
   }
-  throw new ListenerError(`no free TCP port on 127.0.0.1 in ${min}..${max}: ${(last as Error)?.message ?? "range empty"}`);
+  throw new ListenerError(
+    `no free TCP port on 127.0.0.1 in ${min}..${max}: ${(last as Error)?.message ?? "range empty"}`,
+  );
 }
 
 function bind(server: Server, target: string, credentials: ServerCredentials): Promise<number> {
@@ -75,7 +100,8 @@ function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ListenerError(`${name}="${raw}" is not a port number`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new ListenerError(`${name}="${raw}" is not a port number`);
   return port;
 }
 

@@ -16,7 +16,10 @@ export function parseVersionList(value: string): number[] {
     .map((s) => s.trim())
     .filter((s) => s !== "")
     .map((s) => {
-      if (!/^\d+$/.test(s)) throw new NegotiationError(`PLUGIN_PROTOCOL_VERSIONS has a non-numeric entry "${s}" (in "${value}")`);
+      if (!/^\d+$/.test(s))
+        throw new NegotiationError(
+          `PLUGIN_PROTOCOL_VERSIONS has a non-numeric entry "${s}" (in "${value}")`,
+        );
       return Number(s);
     });
 }
@@ -26,7 +29,8 @@ export function parseVersionList(value: string): number[] {
  * @param hostList PLUGIN_PROTOCOL_VERSIONS, or undefined for an old host that does not send it
  */
 export function negotiateVersion(served: number[], hostList: string | undefined): number {
-  if (served.length === 0) throw new NegotiationError("the plugin serves no protocol version (no handlers given)");
+  if (served.length === 0)
+    throw new NegotiationError("the plugin serves no protocol version (no handlers given)");
   const ours = [...served].sort((a, b) => b - a);
   if (hostList === undefined || hostList.trim() === "") return ours[0];
   const theirs = parseVersionList(hostList);

@@ -7,7 +7,12 @@
 import { writeSync } from "node:fs";
 import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
 import { createLogger, type Logger } from "../log/hclog.js";
-import type { HandlersFor, PluginSetDefinition, ProtocolGlue, VersionedHandlersFor } from "../protocol-glue.js";
+import type {
+  HandlersFor,
+  PluginSetDefinition,
+  ProtocolGlue,
+  VersionedHandlersFor,
+} from "../protocol-glue.js";
 import { encodeHandshakeCert, generateCertificate } from "./automtls.js";
 import { CLIENT_CERT_ENV, NOT_A_PLUGIN_MESSAGE, PROTOCOL_VERSIONS_ENV } from "./environment.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
@@ -54,7 +59,9 @@ export class ServeError extends Error {
 
 const DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024;
 
-export async function serve<G extends ProtocolGlue>(options: ServeOptions<G>): Promise<ServingPlugin> {
+export async function serve<G extends ProtocolGlue>(
+  options: ServeOptions<G>,
+): Promise<ServingPlugin> {
   const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const logger = options.logger ?? createLogger({ module: "plugin" });
@@ -75,18 +82,35 @@ export async function serve<G extends ProtocolGlue>(options: ServeOptions<G>): P
       ...options.grpcOptions,
     });
     const stop = (reason: string): Promise<void> =>
-      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 5_000).then(() => exit(0)));
+      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 5_000).then(
+        () => exit(0),
+      ));
     registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
-    addGoPluginServices(server, { stdio, logger, onShutdown: () => void stop("Shutdown requested by the host") });
+    addGoPluginServices(server, {
+      stdio,
+      logger,
+      onShutdown: () => void stop("Shutdown requested by the host"),
+    });
     const { credentials, certField } = await serverCredentials(env);
     const address = await listen(server, credentials, env);
     // The handshake line: the first and only thing this process writes to stdout.
-    const line = [coreProtocolVersion, version, address.network, address.address, "grpc", certField].join("|");
+    const line = [
+      coreProtocolVersion,
+      version,
+      address.network,
+      address.address,
+      "grpc",
+      certField,
+    ].join("|");
     writeSync(1, line + "\n");
     stdio.capture();
     setTimeout(() => stdio.fallBackToStderr(), options.stdioGraceMs ?? 2_000).unref();
     watchLifecycle(logger, env, (reason) => void stop(reason));
-    logger.debug("plugin serving", { protocol_version: version, network: address.network, address: address.address });
+    logger.debug("plugin serving", {
+      protocol_version: version,
+      network: address.network,
+      address: address.address,
+    });
     return { protocolVersion: version, listen: address, stop };
   } catch (error) {
     logger.error(`plugin failed to start: ${(error as Error).message}`);
@@ -95,36 +119,59 @@ export async function serve<G extends ProtocolGlue>(options: ServeOptions<G>): P
   }
 }
 
-function handlersByVersion<G extends ProtocolGlue>(options: ServeOptions<G>): Map<number, Record<string, object>> {
-  if (options.handlers && options.versions) throw new ServeError("give either `handlers` or `versions`, not both");
+function handlersByVersion<G extends ProtocolGlue>(
+  options: ServeOptions<G>,
+): Map<number, Record<string, object>> {
+  if (options.handlers && options.versions)
+    throw new ServeError("give either `handlers` or `versions`, not both");
   const map = new Map<number, Record<string, object>>();
   if (options.versions) {
     for (const [key, handlers] of Object.entries(options.versions)) {
       const version = Number(key);
       if (!options.protocol.pluginSets[version])
-        throw new ServeError(`versions: protocol version ${key} is not in the generated bindings (they have ${Object.keys(options.protocol.pluginSets).join(", ")})`);
+        throw new ServeError(
+          `versions: protocol version ${key} is not in the generated bindings (they have ${Object.keys(options.protocol.pluginSets).join(", ")})`,
+        );
       if (handlers) map.set(version, handlers as Record<string, object>);
     }
   } else {
-    map.set(options.protocol.latestProtocolVersion, (options.handlers ?? {}) as Record<string, object>);
+    map.set(
+      options.protocol.latestProtocolVersion,
+      (options.handlers ?? {}) as Record<string, object>,
+    );
   }
   return map;
 }
 
-function registerPluginSet(server: Server, set: PluginSetDefinition, handlers: Record<string, object>, logger: Logger): void {
+function registerPluginSet(
+  server: Server,
+  set: PluginSetDefinition,
+  handlers: Record<string, object>,
+  logger: Logger,
+): void {
   const known = Object.keys(set.plugins);
   for (const name of Object.keys(handlers))
     if (!known.includes(name))
-      throw new ServeError(`handlers.${name}: protocol version ${set.protocolVersion} has no plugin "${name}" (it has ${known.join(", ")})`);
+      throw new ServeError(
+        `handlers.${name}: protocol version ${set.protocolVersion} has no plugin "${name}" (it has ${known.join(", ")})`,
+      );
   const onError = (error: unknown, rpc: string) =>
-    logger.error(`${rpc} failed`, { error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+    logger.error(`${rpc} failed`, {
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
   for (const [name, plugin] of Object.entries(set.plugins)) {
     // Every service is registered: one without handlers answers UNIMPLEMENTED naming the rpc.
-    server.addService(plugin.service as never, plugin.createService(handlers[name] ?? {}, { onError }) as never);
+    server.addService(
+      plugin.service as never,
+      plugin.createService(handlers[name] ?? {}, { onError }) as never,
+    );
   }
 }
 
-async function serverCredentials(env: NodeJS.ProcessEnv): Promise<{ credentials: ServerCredentials; certField: string }> {
+async function serverCredentials(
+  env: NodeJS.ProcessEnv,
+): Promise<{ credentials: ServerCredentials; certField: string }> {
   const clientCert = env[CLIENT_CERT_ENV];
   if (!clientCert) return { credentials: ServerCredentials.createInsecure(), certField: "" };
   if (!clientCert.includes("-----BEGIN CERTIFICATE-----"))
@@ -138,7 +185,13 @@ async function serverCredentials(env: NodeJS.ProcessEnv): Promise<{ credentials:
   return { credentials, certField: encodeHandshakeCert(cert.der) };
 }
 
-function shutdown(server: Server, stdio: StdioRelay, logger: Logger, reason: string, graceMs: number): Promise<void> {
+function shutdown(
+  server: Server,
+  stdio: StdioRelay,
+  logger: Logger,
+  reason: string,
+  graceMs: number,
+): Promise<void> {
   logger.debug("plugin stopping", { reason });
   return new Promise<void>((resolve) => {
     const force = setTimeout(() => {

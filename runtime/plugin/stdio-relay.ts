@@ -72,8 +72,15 @@ export class StdioRelay {
   }
 
   private writer(channel: StdioData_Channel) {
-    return (chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void): boolean => {
-      const data = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8") : Buffer.from(chunk);
+    return (
+      chunk: string | Uint8Array,
+      encoding?: BufferEncoding | ((e?: Error | null) => void),
+      cb?: (e?: Error | null) => void,
+    ): boolean => {
+      const data =
+        typeof chunk === "string"
+          ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8")
+          : Buffer.from(chunk);
       this.push({ channel, data });
       const callback = typeof encoding === "function" ? encoding : cb;
       if (callback) queueMicrotask(() => callback(null));
@@ -93,7 +100,11 @@ export class StdioRelay {
   }
 
   private flushToStderr(): void {
-    if (this.dropped > 0) writeSync(2, `[grafana-plugin-ts] ${this.dropped} chunk(s) of plugin output were dropped while no host read them\n`);
+    if (this.dropped > 0)
+      writeSync(
+        2,
+        `[grafana-plugin-ts] ${this.dropped} chunk(s) of plugin output were dropped while no host read them\n`,
+      );
     this.dropped = 0;
     for (const item of this.queue.splice(0)) writeSync(2, item.data);
     this.queuedBytes = 0;

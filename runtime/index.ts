@@ -1,0 +1,24 @@
+/**
+ * grafana-plugin-ts runtime: the public API. Everything not exported here is
+ * internal and may change.
+ */
+export { serve, ServeError, type ServeOptions, type ServingPlugin } from "./plugin/serve.js";
+export { startPlugin, type HostedPlugin, type StartPluginOptions } from "./host/start-plugin.js";
+export { HandshakeError, parseHandshakeLine, type Handshake } from "./host/handshake-line.js";
+export { PluginStartError, type PluginLogEntry } from "./host/plugin-process.js";
+export {
+  createLogger,
+  parseLogLevel,
+  LOG_LEVEL_ENV,
+  type Logger,
+  type LogLevel,
+} from "./log/hclog.js";
+export { NegotiationError, negotiateVersion } from "./plugin/negotiate.js";
+export * from "./plugin/environment.js";
+export type {
+  ClientsFor,
+  HandlersFor,
+  PluginSetDefinition,
+  ProtocolGlue,
+  VersionedHandlersFor,
+} from "./protocol-glue.js";
