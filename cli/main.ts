@@ -6,6 +6,7 @@ const usage = `usage: grafana-plugin-ts <command> [options]
 commands:
   generate [--proto DIR] [--out DIR] [--config FILE] [--check]
                        regenerate bindings from .proto files (default proto/ → output/)
+  build [DIR...]       build plugin directories (src/plugin.json + src/main.ts → dist/)
   frames <file> [--to json|arrow|table] [--out FILE]
                        inspect or convert data frames (Arrow IPC or JSON)
 `;
@@ -14,6 +15,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import("../generator/command/generate-command.js")).generateCommand,
+  build: async () => (await import("./build-command.js")).buildCommand,
   frames: async () => {
     const { framesCommand } = await import("./frames-command.js");
     return (args) => framesCommand(args, { stdout: process.stdout, stderr: process.stderr });
