@@ -40,7 +40,14 @@ const GO_PLUGIN_FILES = [
   "plugin/grpc_stdio.proto",
   "plugin/grpc_broker.proto",
 ];
-const OUR_FILES = [BACKEND_FILE, ...GO_PLUGIN_FILES];
+const HEALTH_FILE = "grpc/health/v1/health.proto";
+const OUR_FILES = [BACKEND_FILE, ...GO_PLUGIN_FILES, HEALTH_FILE];
+
+/** grpc.health.v1 as the grpc-health-check npm package ships it (a dev dependency, always present). */
+const npmHealthProto = path.join(
+  repoRoot,
+  "node_modules/grpc-health-check/proto/health/v1/health.proto",
+);
 
 const skipReason = existsSync(sharedDir)
   ? undefined
@@ -128,6 +135,17 @@ describe.skipIf(skipReason !== undefined)("proto/ is wire-identical to upstream"
 
   it.each(GO_PLUGIN_FILES)("%s matches hashicorp/go-plugin", (name) => {
     expect(diffFileDescriptorSets(onlyFile(ours, name), onlyFile(upstream, name))).toEqual([]);
+  });
+});
+
+describe("proto/grpc/health/v1 is wire-identical to grpc-health-check's health.proto", () => {
+  it(`${HEALTH_FILE} matches`, () => {
+    expect(existsSync(npmHealthProto)).toBe(true);
+    const root = scratchModule(path.join(tmp, "health"), { [HEALTH_FILE]: npmHealthProto });
+    const reference = buildDescriptorSet(root, [HEALTH_FILE], root);
+    expect(
+      diffFileDescriptorSets(onlyFile(ours, HEALTH_FILE), onlyFile(reference, HEALTH_FILE)),
+    ).toEqual([]);
   });
 });
 
