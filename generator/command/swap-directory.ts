@@ -3,12 +3,16 @@
  * before it is swapped in with two renames, so a failed run leaves the old
  * output untouched and a reader never sees a half-written tree.
  */
-import { mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 
-/** A scratch directory beside `target` (same filesystem, so rename is atomic). */
-export function scratchBeside(target: string): Promise<string> {
+/**
+ * A scratch directory beside `target` (same filesystem, so rename is atomic).
+ * Creates `target`'s parent directories, so `--out` may name a new path.
+ */
+export async function scratchBeside(target: string): Promise<string> {
+  await mkdir(dirname(target), { recursive: true });
   return mkdtemp(join(dirname(target), `.${basename(target)}.new-`));
 }
 
