@@ -68,7 +68,7 @@ describe("protocol.schema.json", () => {
     [
       "a map field that also claims a typeName",
       (m) => (m.messages.flatMap((x) => x.fields).find((f) => f.map)!.typeName = "x.Entry"),
-      "typeName",
+      "#/allOf/0/then/not",
     ],
     ["a wrong format", (m) => (m.format = 2), "/format"],
     [
