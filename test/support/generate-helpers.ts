@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary, type DescMethod } from "@bufbuild/protobuf";
+import ts from "typescript";
 import { FileDescriptorSetSchema, type FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -202,4 +203,61 @@ export const strictNodeNextOptions = {
   noEmit: true,
   types: ["node"],
   typeRoots: [path.join(repoRoot, "node_modules/@types")],
+};
+
+/** An exported declaration of a generated file: its kind and members (name → type text). */
+export interface DeclaredShape {
+  kind: "interface" | "class" | "function" | "variable";
+  members: Map<string, string>;
+}
+
+/**
+ * The exported interfaces, classes, functions and variables of a TypeScript
+ * file, parsed (not typechecked) with the TypeScript compiler: interface
+ * members with their type text, class methods, nothing for functions.
+ */
+export async function exportedShapes(file: string): Promise<Map<string, DeclaredShape>> {
+  const source = ts.createSourceFile(file, await readFile(file, "utf8"), ts.ScriptTarget.Latest);
+  const shapes = new Map<string, DeclaredShape>();
+  const exported = (node: ts.Node) =>
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const memberName = (name: ts.PropertyName | undefined) =>
+    name === undefined ? "" : ts.isStringLiteral(name) ? name.text : name.getText(source);
+  for (const node of source.statements) {
+    if (!exported(node)) continue;
+    if (ts.isInterfaceDeclaration(node)) {
+      const members = new Map<string, string>();
+      for (const m of node.members)
+        if (ts.isPropertySignature(m))
+          members.set(memberName(m.name), m.type?.getText(source) ?? "");
+      shapes.set(node.name.text, { kind: "interface", members });
+    } else if (ts.isClassDeclaration(node) && node.name) {
+      const members = new Map<string, string>();
+      for (const m of node.members)
+        if (ts.isMethodDeclaration(m))
+          members.set(memberName(m.name), m.type?.getText(source) ?? "");
+      shapes.set(node.name.text, { kind: "class", members });
+    } else if (ts.isFunctionDeclaration(node) && node.name) {
+      shapes.set(node.name.text, { kind: "function", members: new Map() });
+    } else if (ts.isVariableStatement(node)) {
+      for (const d of node.declarationList.declarations)
+        if (ts.isIdentifier(d.name))
+          shapes.set(d.name.text, { kind: "variable", members: new Map() });
+    }
+  }
+  return shapes;
+}
+
+/** ts-proto's TypeScript name for a fully-qualified message name in `pkg` (`a.B.C` → `B_C`). */
+export function tsProtoName(fullName: string, pkg: string): string {
+  return fullName.slice(pkg.length + 1).replace(/\./g, "_");
+}
+
+/** The handler type our generator uses for each streaming kind (see output/rpc-support.ts). */
+export const handlerTypeOf: Record<StreamingKind, string> = {
+  unary: "UnaryHandler",
+  "server-streaming": "ServerStreamingHandler",
+  "client-streaming": "ClientStreamingHandler",
+  "bidi-streaming": "BidiStreamingHandler",
 };

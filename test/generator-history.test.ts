@@ -1,0 +1,258 @@
+// The generator against six real revisions of Grafana's backend.proto
+// (grafana-plugin-sdk-go, 2021 → 2025), each copied verbatim: every
+// revision generates with the built-in defaults (naming each unconfigured
+// service by convention, with a warning), every rpc of the revision reaches
+// the handler interface, adapters, clients, glue and manifest, and the
+// output typechecks with a plugin that implements only CheckHealth. Between
+// 2024-05-24 and 2024-08-15 upstream retyped ConversionRequest; the
+// protocol diff the command prints must flag it as breaking.
+
+import { existsSync, readdirSync } from "node:fs";
+import { copyFile, cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Manifest } from "../generator/generate-manifest.js";
+import {
+  buildDescriptors,
+  describedRpcs,
+  expectSuccess,
+  exportedShapes,
+  handlerTypeOf,
+  historyDir,
+  removeDir,
+  repoConfig,
+  repoTempDir,
+  runGenerate,
+  runTsc,
+  strictNodeNextOptions,
+  tsProtoName,
+  type CommandResult,
+  type DescribedRpc,
+} from "./support/generate-helpers.js";
+
+const revisions = existsSync(historyDir)
+  ? readdirSync(historyDir)
+      .filter((f) => /^backend\.\d{4}-\d\d-\d\d\.[0-9a-f]+\.proto$/.test(f))
+      .sort()
+  : [];
+const skipReason = existsSync(historyDir)
+  ? undefined
+  : `${historyDir} is absent, so there are no upstream protocol revisions to generate`;
+if (skipReason) console.warn(`generator-history: skipping: ${skipReason}`);
+
+const BACKEND = "pluginv2/backend.proto";
+const DIFF_FROM = "2024-05-24";
+const DIFF_TO = "2024-08-15";
+
+interface Generated {
+  label: string;
+  dir: string;
+  out: string;
+  result: CommandResult;
+  rpcs: DescribedRpc[];
+}
+
+const dateOf = (revision: string) => revision.split(".")[1];
+
+/** A plugin that implements only CheckHealth, plus lines that must not compile. */
+function checkHealthPlugin(): string {
+  return `import { Server } from "@grpc/grpc-js";
+import { pluginSets, type PluginHandlersV2 } from "./out/glue.js";
+import { createDiagnosticsService } from "./out/pluginv2/backend.adapters.js";
+import { DiagnosticsService } from "./out/pluginv2/backend.js";
+
+const handlers: PluginHandlersV2 = {
+  diagnostics: { checkHealth: async () => ({ status: 1, message: "ok" }) },
+};
+export const server = new Server();
+server.addService(DiagnosticsService, createDiagnosticsService(handlers.diagnostics!));
+export const viaGlue = pluginSets[2].plugins.diagnostics.createService(handlers.diagnostics!);
+
+// Controls: were the generated types loose (any), these would compile and tsc
+// would report the unused @ts-expect-error directives.
+export const notAnRpc: PluginHandlersV2 = {
+  diagnostics: {
+    // @ts-expect-error Diagnostics has no rpc checkHealthz
+    checkHealthz: async () => ({}),
+  },
+};
+export const wrongFieldType: PluginHandlersV2 = {
+  // @ts-expect-error CheckHealthResponse.message is a string
+  diagnostics: { checkHealth: async () => ({ message: 42 }) },
+};
+`;
+}
+
+async function generateRevision(
+  root: string,
+  label: string,
+  revision: string,
+  args: string[] = [],
+  seedOut?: string,
+): Promise<Generated> {
+  const dir = path.join(root, label);
+  const protoDir = path.join(dir, "proto");
+  const out = path.join(dir, "out");
+  await mkdir(path.join(protoDir, "pluginv2"), { recursive: true });
+  await copyFile(path.join(historyDir, revision), path.join(protoDir, BACKEND));
+  if (seedOut) await cp(seedOut, out, { recursive: true });
+  // cwd = dir, which has no protocol.config.json: defaults unless args say otherwise.
+  const result = expectSuccess(
+    await runGenerate(["--proto", "proto", "--out", "out", ...args], dir),
+    `generate ${revision} ${args.join(" ")}`,
+  );
+  await writeFile(path.join(dir, "plugin.ts"), checkHealthPlugin());
+  const rpcs = describedRpcs(await buildDescriptors(protoDir));
+  return { label, dir, out, result, rpcs };
+}
+
+describe.skipIf(skipReason !== undefined)("six upstream revisions of backend.proto", () => {
+  let root: string;
+  const byDefaults = new Map<string, Generated>();
+  let configured: Generated;
+  let diffed: Generated;
+
+  beforeAll(async () => {
+    root = await repoTempDir("gen-history");
+    for (const revision of revisions)
+      byDefaults.set(revision, await generateRevision(root, dateOf(revision), revision));
+    // The repository's config, on the oldest revision (it names services that
+    // revision does not have yet, which must be harmless).
+    configured = await generateRevision(root, "configured", revisions[0], ["--config", repoConfig]);
+    const from = revisions.find((r) => dateOf(r) === DIFF_FROM)!;
+    const to = revisions.find((r) => dateOf(r) === DIFF_TO)!;
+    // Upgrade in place: DIFF_FROM's output is the previous tree that DIFF_TO replaces.
+    diffed = await generateRevision(root, "upgrade", to, [], byDefaults.get(from)!.out);
+  }, 600_000);
+
+  afterAll(() => removeDir(root));
+
+  it("finds all six revisions", () => {
+    expect(revisions).toHaveLength(6);
+  });
+
+  it.each(revisions)("%s: warns once per service it names by convention", (revision) => {
+    const { result, rpcs } = byDefaults.get(revision)!;
+    const services = [...new Set(rpcs.map((r) => r.service))];
+    const warnings = result.stdout.split("\n").filter((l) => l.includes("warning:"));
+    expect(warnings).toEqual(
+      services.map(
+        (s) =>
+          `  warning: service pluginv2.${s} is not named in protocol.config.json: it registers with go-plugin as "${s.toLowerCase()}" in protocol version 2 (lower-cased service name, Grafana's convention)`,
+      ),
+    );
+  });
+
+  it.each(revisions)(
+    "%s: every rpc is in the handler interface with its kind",
+    async (revision) => {
+      const { out, rpcs } = byDefaults.get(revision)!;
+      const handlers = await exportedShapes(path.join(out, "pluginv2/backend.handlers.ts"));
+      expect(rpcs.length).toBeGreaterThanOrEqual(7);
+      for (const service of new Set(rpcs.map((r) => r.service))) {
+        const expected = rpcs
+          .filter((r) => r.service === service)
+          .map((r) => [
+            r.name.charAt(0).toLowerCase() + r.name.slice(1),
+            `${handlerTypeOf[r.kind]}<${tsProtoName(r.input, "pluginv2")}, ${tsProtoName(r.output, "pluginv2")}>`,
+          ]);
+        const shape = handlers.get(`${service}Handler`);
+        expect(shape?.kind, `${service}Handler`).toBe("interface");
+        expect([...shape!.members]).toEqual(expected);
+      }
+      expect([...handlers.keys()].sort()).toEqual(
+        [...new Set(rpcs.map((r) => `${r.service}Handler`))].sort(),
+      );
+    },
+  );
+
+  it.each(revisions)(
+    "%s: every service has an adapter, a typed client and a glue entry",
+    async (revision) => {
+      const { out, rpcs } = byDefaults.get(revision)!;
+      const [adapters, clients, glue] = await Promise.all([
+        exportedShapes(path.join(out, "pluginv2/backend.adapters.ts")),
+        exportedShapes(path.join(out, "pluginv2/backend.clients.ts")),
+        exportedShapes(path.join(out, "glue.ts")),
+      ]);
+      const services = [...new Set(rpcs.map((r) => r.service))];
+      for (const service of services) {
+        expect(adapters.get(`create${service}Service`)?.kind).toBe("function");
+        const methods = rpcs
+          .filter((r) => r.service === service)
+          .map((r) => r.name.charAt(0).toLowerCase() + r.name.slice(1));
+        expect([...clients.get(`${service}TypedClient`)!.members.keys()]).toEqual([
+          "connect",
+          ...methods,
+        ]);
+      }
+      expect([...glue.get("PluginHandlersV2")!.members]).toEqual(
+        services.map((s) => [s.toLowerCase(), `${s}Handler`]),
+      );
+      expect([...glue.get("VersionedPluginHandlers")!.members]).toEqual([
+        ["2", "PluginHandlersV2"],
+      ]);
+    },
+  );
+
+  it.each(revisions)("%s: every rpc is in the manifest with its kind", async (revision) => {
+    const { out, rpcs } = byDefaults.get(revision)!;
+    const manifest = JSON.parse(
+      await readFile(path.join(out, "protocol.json"), "utf8"),
+    ) as Manifest;
+    expect(
+      manifest.services.flatMap((s) =>
+        s.rpcs.map((r) => ({ path: r.path, kind: r.streaming, input: r.input, output: r.output })),
+      ),
+    ).toEqual(rpcs.map((r) => ({ path: r.path, kind: r.kind, input: r.input, output: r.output })));
+    expect(manifest.pluginSets).toHaveLength(1);
+    expect(manifest.pluginSets[0].plugins.every((p) => p.nameSource === "convention")).toBe(true);
+    expect(manifest.latestProtocolVersion).toBe(2);
+  });
+
+  it("with the repository's config: configured names, no warnings", async () => {
+    expect(configured.result.stdout).not.toContain("warning:");
+    const glue = await exportedShapes(path.join(configured.out, "glue.ts"));
+    expect([...glue.get("PluginHandlersV2")!.members]).toEqual([
+      ["resource", "ResourceHandler"],
+      ["data", "DataHandler"],
+      ["diagnostics", "DiagnosticsHandler"],
+      ["stream", "StreamHandler"],
+    ]);
+  });
+
+  it(`prints a protocol diff flagging ConversionRequest's retyped field 2 (${DIFF_FROM} → ${DIFF_TO})`, () => {
+    const lines = diffed.result.stdout.split("\n").map((l) => l.trim());
+    expect(lines).toContain(
+      "BREAKING changed field pluginv2.ConversionRequest.uid (#2): message pluginv2.GroupVersionKind → string",
+    );
+    expect(lines).toContain(
+      "BREAKING changed field pluginv2.ConversionRequest.objects (#3): bytes → repeated message pluginv2.RawObject",
+    );
+    expect(lines).toContain(
+      "added rpc /pluginv2.ResourceConversion/ConvertObjects: unary, pluginv2.ConversionRequest → pluginv2.ConversionResponse",
+    );
+    expect(lines).toContain(
+      "BREAKING removed rpc /pluginv2.AdmissionControl/ConvertObject: callers get UNIMPLEMENTED",
+    );
+    expect(lines).toContain("added message pluginv2.RawObject: 2 field(s)");
+    expect(lines.find((l) => l.startsWith("protocol diff:"))).toMatch(
+      /^protocol diff: \d+ change\(s\), \d+ wire-breaking$/,
+    );
+    // Fields that kept their shape are not reported.
+    expect(lines.some((l) => l.includes("ConversionRequest.pluginContext"))).toBe(false);
+  });
+
+  it("typechecks every output with a CheckHealth-only plugin (one strict tsc run)", async () => {
+    const dirs = [...byDefaults.values(), configured, diffed].map((g) => g.label);
+    const tsconfig = path.join(root, "tsconfig.json");
+    await writeFile(
+      tsconfig,
+      JSON.stringify({
+        compilerOptions: strictNodeNextOptions,
+        include: dirs.flatMap((d) => [`${d}/out/**/*.ts`, `${d}/plugin.ts`]),
+      }),
+    );
+    await expect(runTsc(tsconfig)).resolves.toBeDefined();
+  }, 300_000);
+});
