@@ -7,6 +7,8 @@ commands:
   generate [--proto DIR] [--out DIR] [--config FILE] [--check]
                        regenerate bindings from .proto files (default proto/ → output/)
   build [DIR...]       build plugin directories (src/plugin.json + src/main.ts → dist/)
+  package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URLS]]
+                       self-contained executables (no Node.js needed) + plugin zips per arch
   frames <file> [--to json|arrow|table] [--out FILE]
                        inspect or convert data frames (Arrow IPC or JSON)
 `;
@@ -16,6 +18,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import("../generator/command/generate-command.js")).generateCommand,
   build: async () => (await import("./build-command.js")).buildCommand,
+  package: async () => (await import("./package-command.js")).packageCommand,
   frames: async () => {
     const { framesCommand } = await import("./frames-command.js");
     return (args) => framesCommand(args, { stdout: process.stdout, stderr: process.stderr });

@@ -1,0 +1,216 @@
+/**
+ * `packagePlugin(projectDir)`: a plugin Grafana can load on a host without
+ * Node.js. Produces, in the output directory,
+ *
+ *   <plugin-id>/plugin.json, README.md, LICENSE…, gpx_<name>_linux_<arch>
+ *   <plugin-id>-<version>.linux_<arch>.zip   (one top-level folder: <plugin-id>/)
+ *
+ * where each executable is a Node single executable application. The
+ * project is checked first, everything is built in a temporary directory,
+ * and only a complete result is moved into place: a failure writes nothing.
+ */
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { handshake } from "../output/glue.js";
+import { PROTOCOL_VERSIONS_ENV } from "../runtime/plugin/environment.js";
+import { timeToHandshake } from "./handshake-time.js";
+import { readPluginProject, type PluginProject } from "./plugin-files.js";
+import { executableFileName, goArch } from "./plugin-json.js";
+import { bundleSeaScript } from "./sea-script.js";
+import { buildSeaExecutable, nodeBinaryFor } from "./sea-executable.js";
+import type { Signer } from "./sign.js";
+import { writeZip, type ZipEntry } from "./zip.js";
+
+/** Linux architectures Grafana publishes plugins for, by Go's names. */
+export const LINUX_ARCHES = ["amd64", "arm64", "arm", "386"];
+
+export interface PackageOptions {
+  projectDir: string;
+  /** Default: <projectDir>/dist. */
+  outDir?: string;
+  /** Go architecture names; default: this machine's. */
+  arches?: string[];
+  /** Signs the finished plugin directory before it is zipped (see sign.ts). */
+  sign?: Signer;
+}
+
+export interface PackagedExecutable {
+  arch: string;
+  path: string;
+  bytes: number;
+  /** Spawn to handshake line, measured for this machine's architecture only. */
+  handshakeMs?: number;
+}
+
+export interface PackageResult {
+  pluginId: string;
+  version: string;
+  pluginDir: string;
+  executables: PackagedExecutable[];
+  archives: { arch: string; path: string; bytes: number }[];
+  /** Architectures asked for but not built, and why. */
+  skipped: { arch: string; reason: string }[];
+  ms: number;
+}
+
+export async function packagePlugin(options: PackageOptions): Promise<PackageResult> {
+  const started = performance.now();
+  const projectDir = resolve(options.projectDir);
+  const outDir = resolve(options.outDir ?? join(projectDir, "dist"));
+  const project = readPluginProject(projectDir);
+  const { buildable, skipped } = planArches(options.arches ?? [goArch()]);
+
+  const staging = await mkdtemp(join(tmpdir(), "grafana-plugin-ts-package-"));
+  try {
+    const pluginDir = join(staging, project.plugin.id);
+    await mkdir(join(staging, "work"), { recursive: true });
+    await mkdir(pluginDir);
+    const script = join(staging, "work", "plugin.cjs");
+    await bundleSeaScript({ entry: project.entry, outFile: script });
+    const executables: PackagedExecutable[] = [];
+    for (const { arch, nodeBinary } of buildable) {
+      const path = join(pluginDir, executableFileName(project.plugin, "linux", arch));
+      const workDir = join(staging, "work", arch);
+      await mkdir(workDir);
+      await buildSeaExecutable({ script, outFile: path, nodeBinary, workDir });
+      const handshakeMs = arch === goArch() ? await probeStartup(path) : undefined;
+      executables.push({ arch, path, bytes: (await stat(path)).size, handshakeMs });
+    }
+    await writeSupportFiles(pluginDir, project);
+    await rm(join(staging, "work"), { recursive: true });
+    if (options.sign) await options.sign(pluginDir);
+    const archives = [];
+    for (const { arch } of executables) {
+      const path = join(staging, `${project.plugin.id}-${project.version}.linux_${arch}.zip`);
+      await zipPluginDir(path, staging, project, arch, executables, options.sign);
+      archives.push({ arch, path, bytes: (await stat(path)).size });
+    }
+    await moveIntoPlace(staging, outDir, project.plugin.id, archives);
+    const moved = (path: string) => join(outDir, path.slice(staging.length + 1));
+    return {
+      pluginId: project.plugin.id,
+      version: project.version,
+      pluginDir: join(outDir, project.plugin.id),
+      executables: executables.map((e) => ({ ...e, path: moved(e.path) })),
+      archives: archives.map((a) => ({ ...a, path: moved(a.path) })),
+      skipped,
+      ms: performance.now() - started,
+    };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function planArches(arches: string[]) {
+  const unknown = arches.filter((a) => !LINUX_ARCHES.includes(a));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown architecture ${unknown.join(", ")} (Go names: ${LINUX_ARCHES.join(", ")})`,
+    );
+  const buildable: { arch: string; nodeBinary: string }[] = [];
+  const skipped: { arch: string; reason: string }[] = [];
+  for (const arch of new Set(arches)) {
+    const binary = nodeBinaryFor(arch);
+    if (binary.ok) buildable.push({ arch, nodeBinary: binary.path });
+    else skipped.push({ arch, reason: binary.reason });
+  }
+  if (buildable.length === 0)
+    throw new Error(
+      `no architecture can be built:\n${skipped.map((s) => `  - ${s.arch}: ${s.reason}`).join("\n")}`,
+    );
+  return { buildable, skipped };
+}
+
+/**
+ * Starts the executable as Grafana would, with an environment holding no
+ * PATH to a node and from "/", and times it to the handshake line: a
+ * package whose binary cannot start fails here instead of in Grafana.
+ */
+async function probeStartup(executable: string): Promise<number> {
+  const timing = await timeToHandshake(executable, {
+    env: {
+      [handshake.magicCookieKey]: handshake.magicCookieValue,
+      [PROTOCOL_VERSIONS_ENV]: "2",
+      PATH: "/nonexistent",
+    },
+    inheritEnv: false,
+    cwd: "/",
+  });
+  if (!/^1\|\d+\|(unix|tcp)\|/.test(timing.line))
+    throw new Error(`${executable}: the first stdout line is not a handshake: ${timing.line}`);
+  return timing.ms;
+}
+
+async function writeSupportFiles(pluginDir: string, project: PluginProject): Promise<void> {
+  await writeFile(join(pluginDir, "plugin.json"), project.pluginJsonText);
+  for (const [name, source] of project.extraFiles) await cp(source, join(pluginDir, name));
+  for (const [name, source] of project.extraDirs)
+    await cp(source, join(pluginDir, name), { recursive: true });
+}
+
+/**
+ * One archive per architecture, with only that architecture's executable,
+ * as Grafana's catalog ships them. A signed manifest lists every file, so
+ * when several architectures share the directory each archive's tree is
+ * copied and signed on its own.
+ */
+async function zipPluginDir(
+  zipPath: string,
+  staging: string,
+  project: PluginProject,
+  arch: string,
+  executables: PackagedExecutable[],
+  sign: Signer | undefined,
+): Promise<void> {
+  const id = project.plugin.id;
+  const others = new Set(executables.filter((e) => e.arch !== arch).map((e) => e.path));
+  let root = staging;
+  if (sign && others.size > 0) {
+    root = join(staging, `tree-${arch}`);
+    await cp(join(staging, id), join(root, id), {
+      recursive: true,
+      filter: (source) => !others.has(source) && !source.endsWith("MANIFEST.txt"),
+    });
+    await sign(join(root, id));
+  }
+  const files = (await listFiles(join(root, id))).filter((f) => !others.has(f));
+  const entries: ZipEntry[] = [{ name: `${id}/` }];
+  for (const file of files.map((f) => f.slice(root.length + 1)).sort())
+    entries.push({ name: file.split("\\").join("/"), source: join(root, file) });
+  await writeZip(zipPath, entries);
+  if (root !== staging) await rm(root, { recursive: true });
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+/** Replaces <out>/<id> and the archives; rename where possible, copy across filesystems. */
+async function moveIntoPlace(
+  staging: string,
+  outDir: string,
+  id: string,
+  archives: { path: string }[],
+): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await rm(join(outDir, id), { recursive: true, force: true });
+  await move(join(staging, id), join(outDir, id));
+  for (const archive of archives)
+    await move(archive.path, join(outDir, archive.path.slice(staging.length + 1)));
+}
+
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    await cp(from, to, { recursive: true });
+  }
+}
