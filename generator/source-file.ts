@@ -27,9 +27,18 @@ export function finishSourceFile(file: SourceFile, header: HeaderInfo): Generate
   return { name, content };
 }
 
-/** Collects the symbols a file uses, grouped by module, and writes sorted import declarations. */
+/**
+ * Collects the symbols a file uses, grouped by module, and writes sorted
+ * import declarations. Two modules may export the same name (pluginv2's and
+ * pluginv3's `DiagnosticsService` in the glue): the first keeps its name, later
+ * ones are imported under an alias qualified by their module path, and every
+ * method returns the local name to write in code.
+ */
 export class ImportSet {
-  private readonly modules = new Map<string, Map<string, boolean>>();
+  /** module → imported name → how it is bound locally. */
+  private readonly modules = new Map<string, Map<string, { local: string; typeOnly: boolean }>>();
+  /** Local names already bound, so an alias never collides. */
+  private readonly locals = new Set<string>();
 
   constructor(private readonly fromFile: string) {}
 
@@ -54,11 +63,32 @@ export class ImportSet {
   }
 
   private add(module: string, name: string, typeOnly: boolean): string {
-    const names = this.modules.get(module) ?? new Map<string, boolean>();
-    // A symbol used both as a type and as a value needs a value import.
-    names.set(name, (names.get(name) ?? true) && typeOnly);
+    const names =
+      this.modules.get(module) ?? new Map<string, { local: string; typeOnly: boolean }>();
     this.modules.set(module, names);
-    return name;
+    const known = names.get(name);
+    if (known) {
+      // A symbol used both as a type and as a value needs a value import.
+      known.typeOnly &&= typeOnly;
+      return known.local;
+    }
+    const local = this.freeLocalName(module, name);
+    this.locals.add(local);
+    names.set(name, { local, typeOnly });
+    return local;
+  }
+
+  /** `name`, or `<module path>_<name>` (e.g. `pluginv3_backend_DiagnosticsService`) when taken. */
+  private freeLocalName(module: string, name: string): string {
+    if (!this.locals.has(name)) return name;
+    const qualifier = module
+      .replace(/\.js$/, "")
+      .replace(/\.(handlers|adapters|clients)$/, "")
+      .replace(/^(\.\.?\/)+/, "")
+      .replace(/[^A-Za-z0-9_$]+/g, "_");
+    let local = `${qualifier}_${name}`;
+    for (let n = 2; this.locals.has(local); n++) local = `${qualifier}_${name}_${n}`;
+    return local;
   }
 
   writeTo(file: SourceFile): void {
@@ -69,7 +99,11 @@ export class ImportSet {
         moduleSpecifier,
         namedImports: [...names.entries()]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([name, isTypeOnly]) => ({ name, isTypeOnly })),
+          .map(([name, { local, typeOnly }]) => ({
+            name,
+            alias: local === name ? undefined : local,
+            isTypeOnly: typeOnly,
+          })),
       })),
     );
   }
