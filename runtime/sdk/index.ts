@@ -1,0 +1,100 @@
+/**
+ * grafana-plugin-ts SDK: typed handlers over the generated pluginv2 bindings,
+ * in the shape of grafana-plugin-sdk-go's backend packages. The only public
+ * entry of runtime/sdk.
+ */
+export { createPlugin, mergeHandlers, type PluginOptions } from "./plugin.js";
+export type {
+  AppInstanceSettings,
+  DataSourceInstanceSettings,
+  JsonDataParser,
+  PluginContext,
+  UserAgent,
+} from "./context.js";
+export { GrafanaConfig, GrafanaConfigKey } from "./grafana-config.js";
+export { parseJsonBytes, parseUserAgent, pluginContextFromProto } from "./convert-from-protobuf.js";
+export {
+  dataResponseToProto,
+  frameToStreamJSON,
+  type FrameInclude,
+} from "./convert-to-protobuf.js";
+export type { RequestContext } from "./request-context.js";
+export {
+  createInstanceManager,
+  defaultInstanceKey,
+  type Disposable,
+  type InstanceFactory,
+  type InstanceManager,
+  type InstanceManagerOptions,
+} from "./instance-manager.js";
+export {
+  errorResponse,
+  type DataQuery,
+  type DataResponse,
+  type QueryDataHandler,
+  type QueryDataRequest,
+  type QueryDataResponse,
+  type TimeRange,
+} from "./data.js";
+export {
+  DEFAULT_QUERY_CONCURRENCY,
+  mapConcurrent,
+  QueryTypeMux,
+  type QueryContext,
+  type QueryHandler,
+  type QueryResult,
+  type QueryTypeMuxOptions,
+} from "./query-type-mux.js";
+export {
+  HealthStatus,
+  healthError,
+  healthOk,
+  type CheckHealthHandler,
+  type CheckHealthRequest,
+  type CheckHealthResult,
+} from "./diagnostics.js";
+export {
+  jsonResponse,
+  response,
+  streamResponse,
+  textResponse,
+  type CallResourceHandler,
+  type ResourceBody,
+  type ResourceChunk,
+  type ResourceRequest,
+  type ResourceResponse,
+} from "./resource.js";
+export { ResourceRouter, type PathParams, type RouteHandler } from "./resource-router.js";
+export {
+  PublishStreamStatus,
+  subscribeOk,
+  SubscribeStreamStatus,
+  type PublishStreamRequest,
+  type PublishStreamResult,
+  type RunStreamRequest,
+  type StreamHandler,
+  type StreamSender,
+  type SubscribeStreamRequest,
+  type SubscribeStreamResult,
+} from "./stream.js";
+export {
+  describeError,
+  downstreamError,
+  errorSourceFromHttpStatus,
+  PluginError,
+  pluginError,
+  toRpcError,
+  type ErrorDescription,
+  type ErrorSource,
+  type PluginErrorOptions,
+} from "./errors.js";
+export {
+  createMetrics,
+  REQUEST_DURATION,
+  REQUEST_TOTAL,
+  type MetricsOptions,
+  type PluginMetrics,
+  type RequestMetrics,
+} from "./metrics.js";
+export { parseTraceparent, traceContextFrom, type TraceContext } from "./trace-context.js";
+export { startTestServer, type TestServer } from "./testing.js";

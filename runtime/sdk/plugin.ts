@@ -1,0 +1,109 @@
+/**
+ * createPlugin(): the SDK's handlers as the generated PluginHandlersV2 that
+ * serve() takes. Each option wires one service through its adapter; `raw`
+ * adds generated handlers as they are, for rpcs the SDK has no sugar for
+ * (admission, conversion, or any service a newer protocol adds), merged per
+ * method. Naming one rpc both ways is an error rather than a silent choice.
+ */
+import type { PluginHandlersV2 } from "../../output/glue.js";
+import { createLogger, type Logger } from "../log/hclog.js";
+import type { JsonDataParser } from "./context.js";
+import { newDataAdapter } from "./data-adapter.js";
+import type { QueryDataHandler } from "./data.js";
+import { newDiagnosticsAdapter } from "./diagnostics-adapter.js";
+import type { CheckHealthHandler } from "./diagnostics.js";
+import {
+  createInstanceManager,
+  type InstanceFactory,
+  type InstanceManagerOptions,
+} from "./instance-manager.js";
+import { createMetrics, type MetricsOptions } from "./metrics.js";
+import type { SdkCore } from "./request-context.js";
+import { newResourceAdapter } from "./resource-adapter.js";
+import type { CallResourceHandler } from "./resource.js";
+import { newStreamAdapter } from "./stream-adapter.js";
+import type { StreamHandler } from "./stream.js";
+
+export interface PluginOptions<J = unknown, I = undefined> {
+  /** Parses and validates settings' jsonData into `J`; default: the JSON as it is. */
+  jsonData?: JsonDataParser<J>;
+  /** Builds the per-data-source (or per-app-org) instance handlers get as `ctx.instance`. */
+  instance?: InstanceFactory<I, J>;
+  instanceOptions?: Omit<InstanceManagerOptions<J>, "onDisposeError">;
+  checkHealth?: CheckHealthHandler<J, I> | CheckHealthHandler<J, I>["checkHealth"];
+  /** A QueryTypeMux, or any QueryDataHandler or function. */
+  queryData?: QueryDataHandler<J, I> | QueryDataHandler<J, I>["queryData"];
+  /** A ResourceRouter, or any CallResourceHandler or function. */
+  callResource?: CallResourceHandler<J, I> | CallResourceHandler<J, I>["callResource"];
+  stream?: StreamHandler<J, I>;
+  /** CollectMetrics; default: prom-client's global registry with process metrics. */
+  metrics?: MetricsOptions | false;
+  /** Default: hclog JSON on stderr (GF_PLUGIN_LOG_LEVEL). */
+  logger?: Logger;
+  /** Generated handlers merged in as they are, per service and method. */
+  raw?: Partial<PluginHandlersV2>;
+}
+
+export function createPlugin<J = unknown, I = undefined>(
+  options: PluginOptions<J, I>,
+): PluginHandlersV2 {
+  const logger = options.logger ?? createLogger();
+  const metrics = options.metrics === false ? undefined : createMetrics(options.metrics);
+  const core: SdkCore<J, I> = {
+    logger,
+    parseJsonData: options.jsonData ?? ((value) => value as J),
+    instances: options.instance
+      ? createInstanceManager(options.instance, {
+          ...options.instanceOptions,
+          onDisposeError: (error, key) =>
+            logger.error("disposing an instance failed", { key, error: (error as Error)?.message }),
+        })
+      : undefined,
+    metrics: metrics?.requests,
+  };
+  const sugar: PluginHandlersV2 = {};
+  const { checkHealth, queryData, callResource } = options;
+  const health = typeof checkHealth === "function" ? { checkHealth } : checkHealth;
+  if (health || metrics) sugar.diagnostics = newDiagnosticsAdapter(core, health, metrics);
+  const query = typeof queryData === "function" ? { queryData } : queryData;
+  if (query) sugar.data = newDataAdapter(core, query);
+  const resource = typeof callResource === "function" ? { callResource } : callResource;
+  if (resource) sugar.resource = newResourceAdapter(core, resource);
+  if (options.stream) sugar.stream = newStreamAdapter(core, options.stream);
+  return mergeHandlers(sugar, options.raw ?? {});
+}
+
+/** Per service, the SDK's methods plus the raw ones (bound to their object). */
+export function mergeHandlers(
+  sugar: PluginHandlersV2,
+  raw: Partial<PluginHandlersV2>,
+): PluginHandlersV2 {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const [service, methods] of Object.entries(sugar))
+    if (methods) merged[service] = { ...methods };
+  for (const [service, methods] of Object.entries(raw)) {
+    if (!methods) continue;
+    const target = (merged[service] ??= {});
+    for (const [name, fn] of methodsOf(methods)) {
+      if (target[name])
+        throw new Error(
+          `createPlugin: ${service}.${name} is given both as an SDK option and in raw; keep one`,
+        );
+      target[name] = fn;
+    }
+  }
+  return merged as PluginHandlersV2;
+}
+
+/** Own and prototype methods (a raw handler may be a class instance). */
+function methodsOf(object: object): [string, Function][] {
+  const names = new Set<string>();
+  for (let o: object | null = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o))
+    for (const name of Object.getOwnPropertyNames(o)) if (name !== "constructor") names.add(name);
+  const out: [string, Function][] = [];
+  for (const name of names) {
+    const value = (object as Record<string, unknown>)[name];
+    if (typeof value === "function") out.push([name, value.bind(object)]);
+  }
+  return out;
+}

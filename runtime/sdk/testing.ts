@@ -1,0 +1,41 @@
+/**
+ * Serve plugin handlers on a real in-process gRPC server and call them with
+ * the generated typed clients: test a plugin's handlers over the actual wire
+ * format without building an executable or going through go-plugin.
+ */
+import { credentials, Server, ServerCredentials } from "@grpc/grpc-js";
+import type { ClientsFor, PluginSetDefinition, ProtocolGlue } from "../protocol-glue.js";
+
+export interface TestServer<S extends PluginSetDefinition> {
+  clients: ClientsFor<S>;
+  address: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer<G extends ProtocolGlue>(
+  protocol: G,
+  handlers: Record<string, object>,
+): Promise<TestServer<G["pluginSets"][G["latestProtocolVersion"]]>> {
+  const set = protocol.pluginSets[protocol.latestProtocolVersion];
+  const server = new Server();
+  for (const [name, plugin] of Object.entries(set.plugins))
+    server.addService(plugin.service as never, plugin.createService(handlers[name] ?? {}) as never);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(error) : resolve(port),
+    ),
+  );
+  const address = `127.0.0.1:${port}`;
+  const raw = Object.entries(set.plugins).map(([name, plugin]) => {
+    const client = new plugin.Client(address, credentials.createInsecure());
+    return [name, client, new plugin.TypedClient(client)] as const;
+  });
+  return {
+    clients: Object.fromEntries(raw.map(([name, , typed]) => [name, typed])) as never,
+    address,
+    close: async () => {
+      for (const [, client] of raw) client.close();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    },
+  };
+}
