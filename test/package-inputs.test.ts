@@ -1,0 +1,211 @@
+// `package` with bad or unusual projects: every failure names what is wrong
+// and leaves no output directory and no temp directory behind. These fail
+// before any executable is built, so they are fast.
+
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { parsePackageArgs } from "../cli/package-command.js";
+import { main } from "../cli/main.js";
+import { packagePlugin } from "../packaging/package-plugin.js";
+import { readPluginProject } from "../packaging/plugin-files.js";
+import { ACCESS_POLICY_TOKEN_ENV } from "../packaging/sign.js";
+
+const goodPluginJson = {
+  id: "acme-test-datasource",
+  type: "datasource",
+  name: "Test",
+  backend: true,
+  executable: "gpx_test",
+  info: { version: "1.2.3" },
+};
+
+let root = "";
+let project = "";
+let out = "";
+let savedTmpdir: string | undefined;
+
+/** A project with src/plugin.json and (unless main is false) src/main.ts. */
+async function writeProject(pluginJson: unknown, main: string | false = "export {};\n") {
+  await mkdir(join(project, "src"), { recursive: true });
+  await writeFile(join(project, "src", "plugin.json"), JSON.stringify(pluginJson, null, 2));
+  if (main !== false) await writeFile(join(project, "src", "main.ts"), main);
+}
+
+/** Nothing written: no output dir, and no staging dir left in the (private) temp dir. */
+function expectNothingWritten() {
+  expect(existsSync(out)).toBe(false);
+  expect(readdirSync(join(root, "tmp"))).toEqual([]);
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "gpts-package-inputs-"));
+  project = join(root, "project");
+  out = join(root, "out");
+  await mkdir(join(root, "tmp"));
+  // os.tmpdir() reads TMPDIR on each call: staging dirs land where we can count them.
+  savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = join(root, "tmp");
+});
+
+afterEach(async () => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("package: a broken project writes nothing", () => {
+  it("names each bad plugin.json field (backend false, executable without gpx_)", async () => {
+    await writeProject({ ...goodPluginJson, backend: false, executable: "test" });
+    const failure = packagePlugin({ projectDir: project, outDir: out });
+    await expect(failure).rejects.toThrow(/"backend" must be true/);
+    await expect(failure).rejects.toThrow(/"executable" must be "gpx_<name>"/);
+    expectNothingWritten();
+  });
+
+  it("names a missing src/main.ts", async () => {
+    await writeProject(goodPluginJson, false);
+    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
+      `${join(project, "src", "main.ts")}: entry point not found`,
+    );
+    expectNothingWritten();
+  });
+
+  it("names a missing src/plugin.json", async () => {
+    await mkdir(join(project, "src"), { recursive: true });
+    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
+      `${join(project, "src", "plugin.json")}: not found`,
+    );
+    expectNothingWritten();
+  });
+
+  it("needs info.version, which names the archive", async () => {
+    await writeProject({ ...goodPluginJson, info: {} });
+    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
+      /"info.version" must be a semantic version/,
+    );
+    expectNothingWritten();
+  });
+
+  it("reports a main.ts that does not compile, after cleaning up its temp dir", async () => {
+    await writeProject(goodPluginJson, "const = ;\n");
+    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
+      /main\.ts:1:6: ERROR/,
+    );
+    expectNothingWritten();
+  });
+
+  it("rejects an entry that exports: a single executable's main is a script", async () => {
+    await writeProject(goodPluginJson, "export const handlers = {};\n");
+    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
+      /the entry exports handlers/,
+    );
+    expectNothingWritten();
+  });
+
+  it("rejects an unknown architecture", async () => {
+    await writeProject(goodPluginJson);
+    await expect(
+      packagePlugin({ projectDir: project, outDir: out, arches: ["sparc"] }),
+    ).rejects.toThrow(/unknown architecture sparc/);
+    expectNothingWritten();
+  });
+
+  it("says why an architecture without a local Node.js binary cannot be built", async () => {
+    await writeProject(goodPluginJson);
+    const other = process.arch === "arm64" ? "amd64" : "arm64";
+    const failure = packagePlugin({ projectDir: project, outDir: out, arches: [other] });
+    await expect(failure).rejects.toThrow(/no architecture can be built/);
+    await expect(failure).rejects.toThrow(
+      new RegExp(
+        `${other}: a single executable embeds a Node.js binary of its target architecture`,
+      ),
+    );
+    expectNothingWritten();
+  });
+
+  it("fails the CLI with exit code 1 and the field on stderr", async () => {
+    await writeProject({ ...goodPluginJson, backend: false });
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(await main(["package", project, "--out", out])).toBe(1);
+      expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toMatch(
+        /grafana-plugin-ts package: .*plugin\.json:\n {2}- "backend" must be true/,
+      );
+    } finally {
+      stderr.mockRestore();
+    }
+    expectNothingWritten();
+  });
+});
+
+describe("package: arguments", () => {
+  it("defaults to the current directory, DIR/dist and this machine's architecture", () => {
+    expect(parsePackageArgs([], "/p")).toEqual({
+      projectDir: "/p",
+      outDir: undefined,
+      arches: undefined,
+      sign: undefined,
+    });
+    expect(parsePackageArgs(["plugin", "--out", "o", "--arch", "amd64,arm64"], "/p")).toEqual({
+      projectDir: "/p/plugin",
+      outDir: "/p/o",
+      arches: ["amd64", "arm64"],
+      sign: undefined,
+    });
+  });
+
+  it("rejects unknown arguments and a second DIR", () => {
+    expect(() => parsePackageArgs(["--zip"], "/p")).toThrow(/unknown argument --zip/);
+    expect(() => parsePackageArgs(["a", "b"], "/p")).toThrow(/unknown argument b/);
+    expect(() => parsePackageArgs(["--out"], "/p")).toThrow(/--out needs a value/);
+  });
+
+  it("--sign needs an access policy token up front; --root-urls needs --sign", () => {
+    const saved = process.env[ACCESS_POLICY_TOKEN_ENV];
+    delete process.env[ACCESS_POLICY_TOKEN_ENV];
+    try {
+      expect(() => parsePackageArgs(["--sign"], "/p")).toThrow(
+        /--sign needs GRAFANA_ACCESS_POLICY_TOKEN/,
+      );
+    } finally {
+      if (saved !== undefined) process.env[ACCESS_POLICY_TOKEN_ENV] = saved;
+    }
+    expect(() => parsePackageArgs(["--root-urls", "https://g.example"], "/p")).toThrow(
+      /--root-urls only makes sense with --sign/,
+    );
+  });
+});
+
+describe("package: what ships beside the executable", () => {
+  it("takes README, CHANGELOG and LICENSE from src/ or the project root, and src/img/", async () => {
+    await writeProject(goodPluginJson);
+    await writeFile(join(project, "src", "README.md"), "# from src\n");
+    await writeFile(join(project, "README.md"), "# from root\n");
+    await writeFile(join(project, "LICENSE"), "Apache-2.0\n");
+    await mkdir(join(project, "src", "img"));
+    const files = readPluginProject(project);
+    expect(Object.fromEntries(files.extraFiles)).toEqual({
+      "README.md": join(project, "src", "README.md"),
+      LICENSE: join(project, "LICENSE"),
+    });
+    expect(Object.fromEntries(files.extraDirs)).toEqual({ img: join(project, "src", "img") });
+  });
+
+  it('fills "%VERSION%" from package.json, as create-plugin templates expect', async () => {
+    await writeProject({ ...goodPluginJson, info: { version: "%VERSION%", updated: "%TODAY%" } });
+    await writeFile(join(project, "package.json"), JSON.stringify({ version: "2.0.1" }));
+    const files = readPluginProject(project);
+    expect(files.version).toBe("2.0.1");
+    const shipped = JSON.parse(files.pluginJsonText);
+    expect(shipped.info.version).toBe("2.0.1");
+    expect(shipped.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Otherwise plugin.json ships byte for byte.
+    await writeProject(goodPluginJson);
+    expect(readPluginProject(project).pluginJsonText).toBe(
+      await readFile(join(project, "src", "plugin.json"), "utf8"),
+    );
+  });
+});
