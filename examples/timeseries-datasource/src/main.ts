@@ -1,8 +1,6 @@
-/**
- * Entry point of the example datasource: serve its handlers to the host.
- */
-import { serve } from "../../../runtime/index.js";
+/** Entry point of the example datasource: serve its handlers to the host. */
 import { protocol } from "../../../output/glue.js";
-import { handlers } from "./handlers.js";
+import { serve } from "../../../runtime/index.js";
+import { plugin } from "./plugin.js";
 
-await serve({ protocol, handlers });
+await serve({ protocol, handlers: plugin });

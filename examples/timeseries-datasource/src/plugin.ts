@@ -1,0 +1,20 @@
+/** The data source: settings, health check, queries, resources and live streams. */
+import { createPlugin, healthOk } from "../../../runtime/sdk/index.js";
+import { queries } from "./query.js";
+import { resources } from "./resources.js";
+import { parseSettings } from "./settings.js";
+import { stream } from "./stream.js";
+
+export const plugin = createPlugin({
+  jsonData: parseSettings,
+  // Reaching the handler means parseSettings accepted the settings; a
+  // rejection is answered as status ERROR with its message by the SDK.
+  checkHealth: (req) =>
+    healthOk(
+      "timeseries datasource is working",
+      req.pluginContext.dataSourceInstanceSettings?.jsonData,
+    ),
+  queryData: queries,
+  callResource: resources,
+  stream,
+});
