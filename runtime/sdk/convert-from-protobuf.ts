@@ -137,7 +137,7 @@ export function dataQueryFromProto(query: pb.DataQuery): DataQuery<unknown> {
   return {
     ...rest,
     get json() {
-      parsed ??= { value: parseJsonBytes(json, `query ${query.refId}: JSON`) };
+      parsed ??= { value: parseJsonBytes(json, `query ${query.refId}`) };
       return parsed.value;
     },
     rawJson: json,

@@ -40,7 +40,8 @@ export function newResourceAdapter<J, I>(
             );
           } catch (error) {
             const { message, status, source } = describeError(error);
-            logger.error("resource call failed", {
+            // A 4xx is the caller's problem (warn); a 5xx the plugin's or its upstream's (error).
+            logger[status >= 500 ? "error" : "warn"]("resource call failed", {
               method: request.method,
               path: request.path,
               status,
