@@ -14,12 +14,16 @@ export interface TestServer<S extends PluginSetDefinition> {
 
 export async function startTestServer<G extends ProtocolGlue>(
   protocol: G,
-  handlers: Record<string, object>,
+  /** What serve() would get: PluginHandlersV2 from createPlugin, or generated handlers. */
+  handlers: object,
 ): Promise<TestServer<G["pluginSets"][G["latestProtocolVersion"]]>> {
   const set = protocol.pluginSets[protocol.latestProtocolVersion];
   const server = new Server();
   for (const [name, plugin] of Object.entries(set.plugins))
-    server.addService(plugin.service as never, plugin.createService(handlers[name] ?? {}) as never);
+    server.addService(
+      plugin.service as never,
+      plugin.createService((handlers as Record<string, object>)[name] ?? {}) as never,
+    );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) =>
       error ? reject(error) : resolve(port),
