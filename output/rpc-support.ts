@@ -22,6 +22,7 @@ import {
   type ServiceError,
   type sendUnaryData,
 } from "@grpc/grpc-js";
+import type { Readable } from "node:stream";
 
 /** The part of a grpc-js server call the context needs (grpc-js does not export its own name for it). */
 interface ServerSurfaceCall {
@@ -185,7 +186,7 @@ export function clientStreamingMethod<Req, Res>(
     if (!handler) return callback(unimplemented(rpc));
     const { ctx, done } = callContext(rpc, call);
     Promise.resolve()
-      .then(() => handler(call as AsyncIterable<Req>, ctx))
+      .then(() => handler(requestsOf<Req>(call), ctx))
       .then(
         (result) => callback(null, codec.fromPartial(result ?? {})),
         (error) => callback(reportError(options, error, rpc)),
@@ -223,7 +224,7 @@ export function bidiStreamingMethod<Req, Res>(
   return (call: ServerDuplexStream<Req, Res>): void => {
     if (!handler) return void call.destroy(unimplemented(rpc) as ServiceError);
     const { ctx, done } = callContext(rpc, call);
-    pump(call, () => handler(call as AsyncIterable<Req>, ctx), codec, ctx.signal)
+    pump(call, () => handler(requestsOf<Req>(call), ctx), codec, ctx.signal)
       .then(
         () => call.end(),
         (error) => {
@@ -232,6 +233,16 @@ export function bidiStreamingMethod<Req, Res>(
       )
       .finally(done);
   };
+}
+
+/**
+ * The request stream as a handler sees it. Node's default stream iterator
+ * destroys the stream when the handler's loop ends; on a bidi call that also
+ * destroys the response side before grpc-js sends the status, and the caller
+ * waits forever. The adapter ends the call itself, so the loop must not.
+ */
+function requestsOf<Req>(call: NodeJS.ReadableStream & Readable): AsyncIterable<Req> {
+  return { [Symbol.asyncIterator]: () => call.iterator({ destroyOnReturn: false }) };
 }
 
 /** Writes every item the handler yields, honouring back-pressure, until done or cancelled. */
