@@ -22,3 +22,5 @@ export type {
   ProtocolGlue,
   VersionedHandlersFor,
 } from "./protocol-glue.js";
+// The SDK layer (typed handlers, instance manager, query mux, resource router, streams).
+export * from "./sdk/index.js";
