@@ -12,7 +12,7 @@
  * Linux binaries carry no signature to remove (macOS and Windows would).
  */
 import { execFile } from "node:child_process";
-import { chmod, copyFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,6 +36,7 @@ export interface SeaExecutableOptions {
 }
 
 export async function buildSeaExecutable(options: SeaExecutableOptions): Promise<void> {
+  await checkSeaCapable(options.nodeBinary);
   const config = join(options.workDir, "sea-config.json");
   const blob = join(options.workDir, "sea-prep.blob");
   await writeFile(
@@ -84,6 +85,20 @@ export function nodeBinaryFor(arch: string): NodeBinary {
       `linux/${here} (${process.execPath}, ${process.version}) is on this machine; a linux/${arch} ` +
       `Node.js ${process.version} binary cannot be fetched offline`,
   };
+}
+
+/**
+ * A binary without the fuse cannot become a SEA: Node.js before 18.16, or a
+ * build whose runtime lives in a shared libnode (Debian's and Ubuntu's
+ * nodejs packages), which would not be self-contained anyway.
+ */
+async function checkSeaCapable(nodeBinary: string): Promise<void> {
+  if ((await readFile(nodeBinary)).includes(SEA_SENTINEL_FUSE)) return;
+  throw new Error(
+    `${nodeBinary} cannot be made into a single executable: it has no ${SEA_SENTINEL_FUSE} ` +
+      `(Node.js older than 18.16, or a build with a shared libnode such as Debian's nodejs package); ` +
+      `run package with an official Node.js build (nodejs.org, NodeSource, nvm)`,
+  );
 }
 
 function postjectCli(): string {

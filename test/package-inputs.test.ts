@@ -11,6 +11,7 @@ import { parsePackageArgs } from "../cli/package-command.js";
 import { main } from "../cli/main.js";
 import { packagePlugin } from "../packaging/package-plugin.js";
 import { readPluginProject } from "../packaging/plugin-files.js";
+import { buildSeaExecutable } from "../packaging/sea-executable.js";
 import { ACCESS_POLICY_TOKEN_ENV } from "../packaging/sign.js";
 
 const goodPluginJson = {
@@ -138,6 +139,22 @@ describe("package: a broken project writes nothing", () => {
       stderr.mockRestore();
     }
     expectNothingWritten();
+  });
+});
+
+describe("package: the Node.js binary to embed", () => {
+  it("refuses a binary without the SEA fuse (old Node.js, or a shared libnode)", async () => {
+    const fake = join(root, "node");
+    await writeFile(fake, "#!/bin/sh\n");
+    await expect(
+      buildSeaExecutable({
+        script: fake,
+        outFile: join(root, "exe"),
+        nodeBinary: fake,
+        workDir: root,
+      }),
+    ).rejects.toThrow(/cannot be made into a single executable: it has no NODE_SEA_FUSE_/);
+    expect(existsSync(join(root, "exe"))).toBe(false);
   });
 });
 

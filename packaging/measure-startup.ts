@@ -1,0 +1,49 @@
+/**
+ * Reproduces the figures in docs/packaging.md: packages a plugin project
+ * as a single executable and builds its node-shebang launcher, then prints
+ * sizes, package time and the median start-to-handshake time of each.
+ *
+ *   npx tsx packaging/measure-startup.ts [DIR] [--runs N]
+ */
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { handshake } from "../output/glue.js";
+import { PROTOCOL_VERSIONS_ENV } from "../runtime/plugin/environment.js";
+import { buildPlugin } from "./build-plugin.js";
+import { medianTimeToHandshake } from "./handshake-time.js";
+import { packagePlugin } from "./package-plugin.js";
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 10;
+const projectDir = resolve(args[0] ?? "examples/timeseries-datasource");
+const work = await mkdtemp(join(tmpdir(), "gpts-measure-"));
+try {
+  const packaged = await packagePlugin({ projectDir, outDir: join(work, "package") });
+  const launcherStarted = performance.now();
+  const launcher = await buildPlugin(projectDir, join(work, "launcher"));
+  const launcherMs = performance.now() - launcherStarted;
+  const sea = packaged.executables[0]!;
+  const env = {
+    [handshake.magicCookieKey]: handshake.magicCookieValue,
+    [PROTOCOL_VERSIONS_ENV]: "2",
+  };
+  const rows = [
+    ["single executable", sea.path, packaged.ms],
+    ["node-shebang launcher", launcher.executable, launcherMs],
+  ] as const;
+  console.log(`node ${process.version}, ${runs} runs each, median start-to-handshake`);
+  for (const [label, path, buildMs] of rows) {
+    const median = await medianTimeToHandshake(path, { env }, runs);
+    const bytes = (await stat(path)).size;
+    console.log(
+      `${label.padEnd(22)} ${(bytes / 2 ** 20).toFixed(1).padStart(6)} MiB  ` +
+        `built in ${(buildMs / 1000).toFixed(1).padStart(4)} s  handshake ${median.toFixed(1)} ms`,
+    );
+  }
+  for (const zip of packaged.archives)
+    console.log(`zip ${zip.arch}: ${(zip.bytes / 2 ** 20).toFixed(1)} MiB`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
