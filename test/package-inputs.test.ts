@@ -2,17 +2,18 @@
 // and leaves no output directory and no temp directory behind. These fail
 // before any executable is built, so they are fast.
 
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePackageArgs } from "../cli/package-command.js";
-import { main } from "../cli/main.js";
 import { packagePlugin } from "../packaging/package-plugin.js";
 import { readPluginProject } from "../packaging/plugin-files.js";
 import { buildSeaExecutable } from "../packaging/sea-executable.js";
 import { ACCESS_POLICY_TOKEN_ENV } from "../packaging/sign.js";
+import { REPO_ROOT } from "./support/example-plugin.js";
 
 const goodPluginJson = {
   id: "acme-test-datasource",
@@ -38,7 +39,8 @@ async function writeProject(pluginJson: unknown, main: string | false = "export 
 /** Nothing written: no output dir, and no staging dir left in the (private) temp dir. */
 function expectNothingWritten() {
   expect(existsSync(out)).toBe(false);
-  expect(readdirSync(join(root, "tmp"))).toEqual([]);
+  const staging = readdirSync(join(root, "tmp")).filter((n) => n.startsWith("grafana-plugin-ts-"));
+  expect(staging).toEqual([]);
 }
 
 beforeEach(async () => {
@@ -129,15 +131,16 @@ describe("package: a broken project writes nothing", () => {
 
   it("fails the CLI with exit code 1 and the field on stderr", async () => {
     await writeProject({ ...goodPluginJson, backend: false });
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    try {
-      expect(await main(["package", project, "--out", out])).toBe(1);
-      expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toMatch(
-        /grafana-plugin-ts package: .*plugin\.json:\n {2}- "backend" must be true/,
-      );
-    } finally {
-      stderr.mockRestore();
-    }
+    const cli = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, "bin", "grafana-plugin-ts.js"), "package", project, "--out", out],
+      { encoding: "utf8", env: { ...process.env, TMPDIR: join(root, "tmp") } },
+    );
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toBe("");
+    expect(cli.stderr).toMatch(
+      /^grafana-plugin-ts package: .*plugin\.json:\n {2}- "backend" must be true/,
+    );
     expectNothingWritten();
   });
 });
