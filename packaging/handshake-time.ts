@@ -67,16 +67,3 @@ export function timeToHandshake(
     );
   });
 }
-
-/** Median of `runs` sequential timings. */
-export async function medianTimeToHandshake(
-  executable: string,
-  options: HandshakeTimeOptions,
-  runs: number,
-): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push((await timeToHandshake(executable, options)).ms);
-  samples.sort((a, b) => a - b);
-  const mid = Math.floor(samples.length / 2);
-  return samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
-}
