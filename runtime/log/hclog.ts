@@ -44,7 +44,7 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = "d
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? parseLogLevel(process.env[LOG_LEVEL_ENV]);
-  const write = options.write ?? ((line: string) => writeSync(2, line));
+  const write = options.write ?? writeStderr;
   const base = options.fields ?? {};
   const module = options.module ?? "";
   const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
@@ -68,6 +68,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       createLogger({ ...options, level, module: module ? `${module}.${name}` : name }),
     with: (fields) => createLogger({ ...options, level, fields: { ...base, ...fields } }),
   };
+}
+
+/**
+ * Writes to fd 2 synchronously, dropping the text when nobody reads it any
+ * more (EPIPE: the host died and took the pipe's read end with it). Throwing
+ * there would turn every log line after the host's death into a crash, and
+ * the plugin would exit 1 half-way through its graceful stop.
+ */
+export function writeStderr(text: string | Uint8Array): void {
+  try {
+    if (typeof text === "string") writeSync(2, text);
+    else writeSync(2, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+  }
 }
 
 /** hclog's JSON time format: 2006-01-02T15:04:05.000000Z07:00 (microseconds, numeric zone). */

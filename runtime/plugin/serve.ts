@@ -38,7 +38,11 @@ export interface ServeOptions<G extends ProtocolGlue> {
   maxReceiveMessageBytes?: number;
   /** Extra grpc-js server options. */
   grpcOptions?: ChannelOptions;
-  /** How long in-flight calls may finish on shutdown before they are cut; default 5 s. */
+  /**
+   * How long in-flight calls may finish on shutdown before they are cut;
+   * default 1.5 s, under the 2 s a go-plugin host waits after Shutdown before
+   * it SIGKILLs the plugin.
+   */
   shutdownGraceMs?: number;
   /** How long to wait for the host's stdio stream before plugin output goes to stderr; default 2 s. */
   stdioGraceMs?: number;
@@ -82,7 +86,7 @@ export async function serve<G extends ProtocolGlue>(
       ...options.grpcOptions,
     });
     const stop = (reason: string): Promise<void> =>
-      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 5_000).then(
+      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500).then(
         () => exit(0),
       ));
     registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
@@ -93,6 +97,8 @@ export async function serve<G extends ProtocolGlue>(
     });
     const { credentials, certField } = await serverCredentials(env);
     const address = await listen(server, credentials, env);
+    // Signal handlers go in before the handshake: a host may SIGTERM as soon as it has read it.
+    watchLifecycle(logger, env, (reason) => void stop(reason));
     // The handshake line: the first and only thing this process writes to stdout.
     const line = [
       coreProtocolVersion,
@@ -105,7 +111,6 @@ export async function serve<G extends ProtocolGlue>(
     writeSync(1, line + "\n");
     stdio.capture();
     setTimeout(() => stdio.fallBackToStderr(), options.stdioGraceMs ?? 2_000).unref();
-    watchLifecycle(logger, env, (reason) => void stop(reason));
     logger.debug("plugin serving", {
       protocol_version: version,
       network: address.network,
@@ -193,6 +198,7 @@ function shutdown(
   graceMs: number,
 ): Promise<void> {
   logger.debug("plugin stopping", { reason });
+  stdio.endStream();
   return new Promise<void>((resolve) => {
     const force = setTimeout(() => {
       logger.warn("in-flight calls did not finish in time; cutting them", { grace_ms: graceMs });

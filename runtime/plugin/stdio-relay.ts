@@ -7,8 +7,8 @@
  * (go-plugin < 1.5) never open it: after a grace period the output goes to
  * fd 2 instead, where the host logs it — nothing is lost, stdout stays clean.
  */
-import { writeSync } from "node:fs";
 import { StdioData_Channel, type StdioData } from "../../output/plugin/grpc_stdio.js";
+import { writeStderr } from "../log/hclog.js";
 
 type Write = typeof process.stdout.write;
 
@@ -21,6 +21,7 @@ export class StdioRelay {
   private dropped = 0;
   private wake: (() => void) | undefined;
   private mode: "buffer" | "stream" | "stderr" = "buffer";
+  private ending = false;
   private restore: (() => void) | undefined;
 
   /** Takes over process.stdout / process.stderr writes. */
@@ -39,6 +40,16 @@ export class StdioRelay {
     this.restore?.();
     this.restore = undefined;
     this.flushToStderr();
+  }
+
+  /**
+   * Ends the host's stream once what is queued has been sent. Called when the
+   * plugin stops: an open stdio stream would otherwise hold up the graceful
+   * server shutdown until the host loses patience and SIGKILLs us.
+   */
+  endStream(): void {
+    this.ending = true;
+    this.wake?.();
   }
 
   /** Called when no host has opened the stdio stream in time. */
@@ -61,6 +72,7 @@ export class StdioRelay {
           yield next;
           continue;
         }
+        if (this.ending) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
       }
@@ -89,7 +101,7 @@ export class StdioRelay {
   }
 
   private push(item: StdioData): void {
-    if (this.mode === "stderr") return void writeSync(2, item.data);
+    if (this.mode === "stderr") return void writeStderr(item.data);
     this.queue.push(item);
     this.queuedBytes += item.data.length;
     while (this.queuedBytes > MAX_BUFFERED_BYTES && this.queue.length > 1) {
@@ -101,12 +113,11 @@ export class StdioRelay {
 
   private flushToStderr(): void {
     if (this.dropped > 0)
-      writeSync(
-        2,
+      writeStderr(
         `[grafana-plugin-ts] ${this.dropped} chunk(s) of plugin output were dropped while no host read them\n`,
       );
     this.dropped = 0;
-    for (const item of this.queue.splice(0)) writeSync(2, item.data);
+    for (const item of this.queue.splice(0)) writeStderr(item.data);
     this.queuedBytes = 0;
   }
 }
