@@ -6,6 +6,8 @@ const usage = `usage: grafana-plugin-ts <command> [options]
 commands:
   generate [--proto DIR] [--out DIR] [--config FILE] [--check]
                        regenerate bindings from .proto files (default proto/ → output/)
+  init <dir> --id <org-name-type> [--capabilities data,resource,stream] [--backend-only] [--force]
+                       write a new backend plugin project (or add a backend to a create-plugin one)
   build [DIR...]       build plugin directories (src/plugin.json + src/main.ts → dist/)
   package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URLS]]
                        self-contained executables (no Node.js needed) + plugin zips per arch
@@ -17,6 +19,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import("../generator/command/generate-command.js")).generateCommand,
+  init: async () => (await import("./init-command.js")).initCommand,
   build: async () => (await import("./build-command.js")).buildCommand,
   package: async () => (await import("./package-command.js")).packageCommand,
   frames: async () => {

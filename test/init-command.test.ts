@@ -1,0 +1,225 @@
+// `grafana-plugin-ts init`: what it writes for a new project and for
+// --backend-only, and what it refuses. The slow install-and-test round trip
+// is test/init-roundtrip.test.ts.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { initProject, parseCapabilities } from "../cli/init-command.js";
+import { main } from "../cli/main.js";
+import { validatePluginJson } from "../packaging/plugin-json.js";
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), "gpts-init-"));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+const read = (...path: string[]) => readFileSync(join(work, ...path), "utf8");
+const readJson = (...path: string[]) => JSON.parse(read(...path));
+
+describe("init (new project)", () => {
+  it("writes a datasource project with one file per capability", () => {
+    const result = initProject({
+      dir: join(work, "my-plugin"),
+      id: "myorg-my-datasource",
+      capabilities: ["data", "resource", "stream"],
+    });
+    expect(result.files.sort()).toEqual(
+      [
+        ".gitignore",
+        "README.md",
+        "package.json",
+        "src/health.ts",
+        "src/main.ts",
+        "src/plugin.json",
+        "src/plugin.ts",
+        "src/query.ts",
+        "src/resources.ts",
+        "src/settings.ts",
+        "src/stream.ts",
+        "test/plugin.test.ts",
+        "tsconfig.json",
+        "vitest.config.ts",
+      ].sort(),
+    );
+    const pluginJson = readJson("my-plugin", "src", "plugin.json");
+    expect(validatePluginJson(pluginJson, "plugin.json")).toMatchObject({
+      id: "myorg-my-datasource",
+      type: "datasource",
+      name: "My Plugin",
+      executable: "gpx_my_plugin",
+      streaming: true,
+    });
+    const pkg = readJson("my-plugin", "package.json");
+    expect(pkg.dependencies).toEqual({
+      "grafana-plugin-ts": expect.stringMatching(/^\^\d+\.\d+\.\d+/),
+    });
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual([
+      "@types/node",
+      "typescript",
+      "vitest",
+    ]);
+    expect(pkg.scripts.test).toBe("grafana-plugin-ts build && vitest run");
+    const main = read("my-plugin", "src", "main.ts");
+    expect(main).toContain('import { serve } from "grafana-plugin-ts/runtime";');
+    expect(main).toContain('import { protocol } from "grafana-plugin-ts/output/glue.js";');
+    expect(main).toContain('import { plugin } from "./plugin.js";');
+    const plugin = read("my-plugin", "src", "plugin.ts");
+    expect(plugin).toContain("  queryData,\n  callResource: resources,\n  stream,\n});");
+    expect(read("my-plugin", "test", "plugin.test.ts")).toContain("dataSourceInstanceSettings: {");
+    // No template syntax survives rendering.
+    for (const file of result.files)
+      expect(read("my-plugin", file)).not.toMatch(/\{\{[#/]?\w+\}\}/);
+  });
+
+  it("leaves out capabilities not asked for and writes app projects with app settings", () => {
+    const result = initProject({
+      dir: join(work, "ops"),
+      id: "acme-ops-app",
+      capabilities: ["resource"],
+    });
+    expect(result.files).not.toContain("src/query.ts");
+    expect(result.files).toContain("src/resources.ts");
+    expect(read("ops", "src", "plugin.ts")).not.toContain("queryData");
+    expect(readJson("ops", "src", "plugin.json")).toMatchObject({
+      type: "app",
+      executable: "gpx_ops",
+    });
+    expect(read("ops", "src", "health.ts")).toContain(
+      "req.pluginContext.appInstanceSettings?.jsonData",
+    );
+    expect(read("ops", "test", "plugin.test.ts")).toContain("appInstanceSettings: { jsonData");
+    expect(read("ops", "README.md")).toContain("/api/plugins/acme-ops-app/resources/");
+  });
+
+  it("refuses a non-empty directory unless --force, and bad ids or capabilities", () => {
+    const dir = join(work, "taken");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    expect(() => initProject({ dir, id: "myorg-x-datasource" })).toThrow(
+      "is not empty (use --force",
+    );
+    initProject({ dir, id: "myorg-x-datasource", force: true });
+    expect(read("taken", "notes.txt")).toBe("mine");
+    expect(() => initProject({ dir: join(work, "a") })).toThrow("--id is required");
+    expect(() => initProject({ dir: join(work, "a"), id: "MyPlugin" })).toThrow(
+      "<org>-<name>-<type>",
+    );
+    expect(() => initProject({ dir: join(work, "a"), id: "myorg-x-panel" })).toThrow(
+      "panels have no backend",
+    );
+    expect(() => parseCapabilities("data,graphs")).toThrow("unknown capability graphs");
+    expect(parseCapabilities("stream, data,stream")).toEqual(["stream", "data"]);
+  });
+
+  it("runs as `grafana-plugin-ts init` and reports usage errors", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(
+        await main([
+          "init",
+          join(work, "cli"),
+          "--id",
+          "myorg-cli-datasource",
+          "--capabilities",
+          "stream",
+        ]),
+      ).toBe(0);
+      expect(readJson("cli", "src", "plugin.json").streaming).toBe(true);
+      expect(await main(["init", join(work, "cli"), "--id", "myorg-cli-datasource"])).toBe(1);
+      expect(String(err.mock.calls.at(-1)?.[0])).toContain("is not empty");
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  });
+});
+
+describe("init --backend-only (existing @grafana/create-plugin project)", () => {
+  function createPluginProject(pluginJson: object) {
+    mkdirSync(join(work, "src"));
+    writeFileSync(join(work, "src", "plugin.json"), JSON.stringify(pluginJson, null, 2));
+    writeFileSync(
+      join(work, "package.json"),
+      JSON.stringify({
+        name: "fe",
+        scripts: { build: "webpack", test: "jest" },
+        devDependencies: { typescript: "5.5.4" },
+      }),
+    );
+    writeFileSync(join(work, "src", "module.ts"), "export const plugin = {};\n");
+  }
+
+  it("reuses src/plugin.json, sets backend/executable, adds scripts and dependencies without changing others", () => {
+    createPluginProject({
+      type: "datasource",
+      name: "Fancy DB",
+      id: "acme-fancydb-datasource",
+      info: { version: "%VERSION%" },
+    });
+    const result = initProject({ dir: work, backendOnly: true, capabilities: ["data"] });
+    expect(result.pluginId).toBe("acme-fancydb-datasource");
+    expect(result.files).toEqual(
+      expect.arrayContaining([
+        "src/main.ts",
+        "src/backend/plugin.ts",
+        "src/backend/query.ts",
+        "backend-test/plugin.test.ts",
+      ]),
+    );
+    expect(readJson("src", "plugin.json")).toEqual({
+      type: "datasource",
+      name: "Fancy DB",
+      id: "acme-fancydb-datasource",
+      info: { version: "%VERSION%" },
+      backend: true,
+      executable: "gpx_fancy_db",
+    });
+    const pkg = readJson("package.json");
+    expect(pkg.scripts).toMatchObject({
+      build: "webpack",
+      test: "jest",
+      "build:backend": "grafana-plugin-ts build",
+    });
+    expect(pkg.devDependencies.typescript).toBe("5.5.4");
+    expect(pkg.devDependencies.vitest).toBeDefined();
+    expect(pkg.dependencies["grafana-plugin-ts"]).toMatch(/^\^/);
+    expect(read("src", "main.ts")).toContain('from "./backend/plugin.js"');
+    expect(read("tsconfig.backend.json")).toContain('"moduleResolution": "Bundler"');
+    expect(read("vitest.backend.config.ts")).toContain('"backend-test/**/*.test.ts"');
+    expect(read("src", "module.ts")).toBe("export const plugin = {};\n");
+  });
+
+  it("keeps an executable already named and refuses to overwrite backend files without --force", () => {
+    createPluginProject({
+      type: "app",
+      name: "Ops",
+      id: "acme-ops-app",
+      backend: true,
+      executable: "gpx_ops_backend",
+    });
+    initProject({ dir: work, backendOnly: true });
+    expect(readJson("src", "plugin.json").executable).toBe("gpx_ops_backend");
+    expect(() => initProject({ dir: work, backendOnly: true })).toThrow(
+      "these files exist already (use --force to overwrite): tsconfig.backend.json",
+    );
+    expect(() => initProject({ dir: work, backendOnly: true, force: true })).not.toThrow();
+  });
+
+  it("refuses a directory that is not a plugin project, a panel, or a different --id", () => {
+    expect(() => initProject({ dir: work, backendOnly: true })).toThrow(
+      "has no src/plugin.json and package.json",
+    );
+    createPluginProject({ type: "panel", name: "P", id: "acme-p-panel" });
+    expect(() => initProject({ dir: work, backendOnly: true })).toThrow("panels have no backend");
+    writeFileSync(
+      join(work, "src", "plugin.json"),
+      JSON.stringify({ type: "datasource", id: "acme-x-datasource" }),
+    );
+    expect(() => initProject({ dir: work, backendOnly: true, id: "acme-y-datasource" })).toThrow(
+      "differs from the id",
+    );
+  });
+});
