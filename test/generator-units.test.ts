@@ -1,0 +1,532 @@
+// Small generator tests: option and config parsing, the protocol diff, the
+// buf template against buf.gen.yaml, headers of the committed output, and the
+// buf plugin as a pure function over inline protos (compiled with buf, no
+// ts-proto, no formatting).
+
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bufTemplate, tsProtoOptions } from "../generator/command/buf-template.js";
+import { parseGenerateArgs, UsageError } from "../generator/command/generate-args.js";
+import {
+  ConfigError,
+  defaultProtocolConfig,
+  parseProtocolConfig,
+  type ProtocolConfig,
+} from "../generator/config.js";
+import type { Manifest, ManifestField } from "../generator/generate-manifest.js";
+import { generatedHeader, generatedNote } from "../generator/header.js";
+import { diffManifests } from "../generator/manifest-diff.js";
+import { ModelError } from "../generator/model.js";
+import { importPath, methodKey } from "../generator/naming.js";
+import { parsePluginParameters } from "../generator/parameters.js";
+import { generateFiles } from "../generator/plugin.js";
+import {
+  buildDescriptors,
+  osTempDir,
+  readTree,
+  removeDir,
+  repoConfig,
+  repoRoot,
+} from "./support/generate-helpers.js";
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await osTempDir("gen-units");
+});
+afterAll(() => removeDir(tmp));
+
+describe("parseProtocolConfig", () => {
+  const at = "test.json";
+
+  it("fills every default from an empty object", () => {
+    expect(parseProtocolConfig({}, at)).toEqual(defaultProtocolConfig);
+    expect(defaultProtocolConfig).toEqual({
+      handshake: {
+        coreProtocolVersion: 1,
+        magicCookieKey: "grafana_plugin_type",
+        magicCookieValue: "datasource",
+      },
+      pluginSets: {},
+      infrastructurePackages: ["plugin", "google.protobuf"],
+    });
+  });
+
+  it("keeps defaults for handshake fields that are not given", () => {
+    const config = parseProtocolConfig(
+      { handshake: { magicCookieValue: "app" }, $schema: "x" },
+      at,
+    );
+    expect(config.handshake).toEqual({
+      ...defaultProtocolConfig.handshake,
+      magicCookieValue: "app",
+    });
+  });
+
+  it("parses the repository's protocol.config.json", async () => {
+    const config = parseProtocolConfig(JSON.parse(await readFile(repoConfig, "utf8")), repoConfig);
+    expect(config.pluginSets.pluginv2.protocolVersion).toBe(2);
+    expect(config.pluginSets.pluginv2.services.AdmissionControl).toBe("admission");
+    expect(config.infrastructurePackages).toContain("grpc.health.v1");
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["an unknown top-level key", { pluginSet: {} }, /test\.json: unknown key\(s\) "pluginSet"/],
+    [
+      "an unknown handshake key",
+      { handshake: { magicCookie: "x" } },
+      /test\.json: handshake: unknown key\(s\) "magicCookie"; allowed: coreProtocolVersion/,
+    ],
+    [
+      "an unknown plugin-set key",
+      { pluginSets: { pluginv2: { protocolVersion: 2, service: {} } } },
+      /pluginSets\.pluginv2: unknown key\(s\) "service"/,
+    ],
+    [
+      "a missing protocolVersion",
+      { pluginSets: { pluginv2: { services: {} } } },
+      /pluginSets\.pluginv2\.protocolVersion must be a positive integer, got undefined/,
+    ],
+    [
+      "a protocolVersion given as a string",
+      { pluginSets: { pluginv2: { protocolVersion: "2" } } },
+      /protocolVersion must be a positive integer, got "2"/,
+    ],
+    [
+      "an empty go-plugin name",
+      { pluginSets: { pluginv2: { protocolVersion: 2, services: { Data: "" } } } },
+      /pluginSets\.pluginv2\.services\.Data must be a non-empty string/,
+    ],
+    [
+      "a zero coreProtocolVersion",
+      { handshake: { coreProtocolVersion: 0 } },
+      /handshake\.coreProtocolVersion must be a positive integer, got 0/,
+    ],
+    [
+      "infrastructurePackages that is not an array",
+      { infrastructurePackages: "plugin" },
+      /infrastructurePackages must be an array/,
+    ],
+    ["an array instead of an object", [], /test\.json must be a JSON object/],
+    ["null", null, /test\.json must be a JSON object/],
+  ])("rejects %s, naming where", (_what, value, message) => {
+    expect(() => parseProtocolConfig(value, at)).toThrow(ConfigError);
+    expect(() => parseProtocolConfig(value, at)).toThrow(message);
+  });
+});
+
+describe("parsePluginParameters (buf.gen.yaml opt)", () => {
+  it("defaults to the built-in config without options", () => {
+    expect(parsePluginParameters("").config).toEqual(defaultProtocolConfig);
+  });
+
+  it("reads config=<path>", () => {
+    const { config } = parsePluginParameters(`config=${repoConfig}`);
+    expect(Object.keys(config.pluginSets)).toEqual(["pluginv2"]);
+  });
+
+  it("rejects unknown options and unreadable or invalid config files", async () => {
+    expect(() => parsePluginParameters("conifg=x.json")).toThrow(
+      'unknown plugin option "conifg" (known: config)',
+    );
+    expect(() => parsePluginParameters(`config=${path.join(tmp, "none.json")}`)).toThrow(
+      /cannot read glue config .*none\.json/,
+    );
+    const bad = path.join(tmp, "bad.json");
+    await writeFile(bad, "{ handshake: 1 }");
+    expect(() => parsePluginParameters(`config=${bad}`)).toThrow(/bad\.json is not valid JSON/);
+  });
+});
+
+describe("parseGenerateArgs", () => {
+  it("defaults to ./proto, ./output and ./protocol.config.json when it exists", async () => {
+    expect(parseGenerateArgs([], repoRoot)).toEqual({
+      protoDir: path.join(repoRoot, "proto"),
+      outDir: path.join(repoRoot, "output"),
+      configPath: repoConfig,
+      check: false,
+    });
+    expect(parseGenerateArgs([], tmp).configPath).toBeUndefined();
+  });
+
+  it("resolves paths against the working directory", () => {
+    expect(parseGenerateArgs(["--proto", "p", "--out", "/abs/o", "--check"], "/work")).toEqual({
+      protoDir: "/work/p",
+      outDir: "/abs/o",
+      configPath: undefined,
+      check: true,
+    });
+  });
+
+  it("rejects unknown flags, missing values and missing config files as usage errors", () => {
+    expect(() => parseGenerateArgs(["-o", "x"], tmp)).toThrow(UsageError);
+    expect(() => parseGenerateArgs(["--proto", "--check"], tmp)).toThrow("--proto needs a value");
+    expect(() => parseGenerateArgs(["--config", "nope.json"], tmp)).toThrow(/does not exist/);
+  });
+});
+
+describe("diffManifests", () => {
+  let base: Manifest;
+  beforeAll(async () => {
+    base = JSON.parse(await readFile(path.join(repoRoot, "output/protocol.json"), "utf8"));
+  });
+  const edit = (change: (m: Manifest) => void) => {
+    const m = structuredClone(base);
+    change(m);
+    return m;
+  };
+  const message = (m: Manifest, name: string) => m.messages.find((x) => x.name === name)!;
+  const field = (m: Manifest, msg: string, name: string): ManifestField =>
+    message(m, msg).fields.find((f) => f.name === name)!;
+
+  it("finds nothing between a manifest and itself", () => {
+    expect(diffManifests(base, structuredClone(base))).toEqual([]);
+  });
+
+  it("reports an added rpc as compatible", () => {
+    const after = edit((m) =>
+      m.services
+        .find((s) => s.name === "pluginv2.Data")!
+        .rpcs.push({
+          name: "QueryChunked",
+          path: "/pluginv2.Data/QueryChunked",
+          streaming: "server-streaming",
+          input: "pluginv2.QueryDataRequest",
+          output: "pluginv2.QueryDataResponse",
+        }),
+    );
+    expect(diffManifests(base, after)).toEqual([
+      {
+        kind: "added",
+        subject: "rpc /pluginv2.Data/QueryChunked",
+        detail: "server-streaming, pluginv2.QueryDataRequest → pluginv2.QueryDataResponse",
+        breaking: false,
+      },
+    ]);
+  });
+
+  it("flags a removed rpc and a changed streaming kind as breaking", () => {
+    const after = edit((m) => {
+      const diagnostics = m.services.find((s) => s.name === "pluginv2.Diagnostics")!;
+      diagnostics.rpcs = diagnostics.rpcs.filter((r) => r.name !== "CollectMetrics");
+      m.services.find((s) => s.name === "pluginv2.Data")!.rpcs[0].streaming = "server-streaming";
+    });
+    expect(diffManifests(base, after)).toEqual([
+      {
+        kind: "changed",
+        subject: "rpc /pluginv2.Data/QueryData",
+        detail: "streaming: unary → server-streaming",
+        breaking: true,
+      },
+      {
+        kind: "removed",
+        subject: "rpc /pluginv2.Diagnostics/CollectMetrics",
+        detail: "callers get UNIMPLEMENTED",
+        breaking: true,
+      },
+    ]);
+  });
+
+  it("flags a removed field as breaking", () => {
+    const after = edit((m) => {
+      const msg = message(m, "pluginv2.CheckHealthResponse");
+      msg.fields = msg.fields.filter((f) => f.name !== "message");
+    });
+    expect(diffManifests(base, after)).toEqual([
+      {
+        kind: "removed",
+        subject: "field pluginv2.CheckHealthResponse.message (#2)",
+        detail: "string; its data is dropped by new peers",
+        breaking: true,
+      },
+    ]);
+  });
+
+  it("flags a type change as breaking, with both shapes", () => {
+    const after = edit((m) => {
+      Object.assign(field(m, "pluginv2.CheckHealthResponse", "message"), { type: "int64" });
+      const status = field(m, "pluginv2.CheckHealthResponse", "status");
+      Object.assign(status, { type: "string", typeName: undefined });
+      delete status.typeName;
+    });
+    expect(diffManifests(base, after)).toEqual([
+      {
+        kind: "changed",
+        subject: "field pluginv2.CheckHealthResponse.status (#1)",
+        detail: "enum pluginv2.CheckHealthResponse.HealthStatus → string",
+        breaking: true,
+      },
+      {
+        kind: "changed",
+        subject: "field pluginv2.CheckHealthResponse.message (#2)",
+        detail: "string → int64",
+        breaking: true,
+      },
+    ]);
+  });
+
+  it("flags a rename (same number and type) as JSON-breaking", () => {
+    const after = edit((m) =>
+      Object.assign(field(m, "pluginv2.CheckHealthResponse", "message"), {
+        name: "text",
+        jsonName: "text",
+      }),
+    );
+    const [change] = diffManifests(base, after);
+    expect(change).toMatchObject({ kind: "changed", breaking: true });
+    expect(change.detail).toContain("renamed message → text");
+  });
+
+  it("reports added fields, messages and enum values as compatible, removed enum values as breaking", () => {
+    const after = edit((m) => {
+      message(m, "pluginv2.CheckHealthResponse").fields.push({
+        name: "checked_at",
+        jsonName: "checkedAt",
+        number: 9,
+        type: "int64",
+        label: "optional",
+      });
+      m.messages.push({ name: "pluginv2.Extra", file: "pluginv2/backend.proto", fields: [] });
+      const health = m.enums.find((e) => e.name === "pluginv2.CheckHealthResponse.HealthStatus")!;
+      health.values = health.values.filter((v) => v.number !== 2);
+      health.values.push({ name: "DEGRADED", number: 7 });
+    });
+    expect(diffManifests(base, after).map((c) => [c.kind, c.subject, c.breaking])).toEqual([
+      ["added", "field pluginv2.CheckHealthResponse.checked_at (#9)", false],
+      ["added", "message pluginv2.Extra", false],
+      ["added", "enum value pluginv2.CheckHealthResponse.HealthStatus.DEGRADED", false],
+      ["removed", "enum value pluginv2.CheckHealthResponse.HealthStatus.ERROR", true],
+    ]);
+  });
+});
+
+describe("buf.gen.yaml and the command's buf template", () => {
+  /** The `opt:` list items of the plugin entry whose `local:` line contains `plugin` (minimal YAML reading). */
+  function yamlOpts(yaml: string, plugin: string): string[] {
+    const lines = yaml.split("\n");
+    const start = lines.findIndex((l) => /^\s*- local:/.test(l) && l.includes(plugin));
+    expect(start, `plugin ${plugin} in buf.gen.yaml`).toBeGreaterThanOrEqual(0);
+    const opts: string[] = [];
+    let inOpt = false;
+    for (const line of lines.slice(start + 1)) {
+      if (/^\s*- local:/.test(line)) break;
+      if (/^\s*opt:\s*$/.test(line)) inOpt = true;
+      else if (inOpt && /^\s*- /.test(line)) opts.push(line.replace(/^\s*- /, "").trim());
+      else if (inOpt && line.trim() !== "" && !line.trim().startsWith("#")) inOpt = false;
+    }
+    return opts;
+  }
+
+  it("buf.gen.yaml passes ts-proto exactly tsProtoOptions", async () => {
+    const yaml = await readFile(path.join(repoRoot, "buf.gen.yaml"), "utf8");
+    expect(yamlOpts(yaml, "protoc-gen-ts_proto")).toEqual(tsProtoOptions);
+    expect(yamlOpts(yaml, "protoc-gen-grafana-plugin")).toEqual(["config=protocol.config.json"]);
+    expect(yaml).toMatch(
+      /protoc-gen-grafana-plugin\.ts"\]\s*\n\s*out: output\s*\n\s*strategy: all/,
+    );
+  });
+
+  it("the command's template runs the same plugins with the same options", () => {
+    const template = JSON.parse(
+      bufTemplate({
+        tsProtoPlugin: "/ts-proto",
+        grafanaPlugin: ["node", "plugin.ts"],
+        configPath: "/c.json",
+        out: "/out",
+      }),
+    );
+    expect(template.version).toBe("v2");
+    expect(template.plugins).toEqual([
+      { local: "/ts-proto", out: "/out", opt: tsProtoOptions },
+      { local: ["node", "plugin.ts"], out: "/out", strategy: "all", opt: ["config=/c.json"] },
+    ]);
+    const noConfig = JSON.parse(
+      bufTemplate({ tsProtoPlugin: "t", grafanaPlugin: ["g"], configPath: undefined, out: "o" }),
+    );
+    expect(noConfig.plugins[1].opt).toEqual([]);
+  });
+});
+
+describe("headers", () => {
+  it("generatedHeader names the generator and sources and says DO NOT EDIT", () => {
+    expect(generatedHeader({ generator: "g (x)", sources: ["a.proto", "b.proto"] })).toBe(
+      "// Code generated by g (x). DO NOT EDIT.\n// source: a.proto, b.proto\n" +
+        "// Regenerate with `npm run generate` (grafana-plugin-ts generate); edit the .proto or the generator instead.\n",
+    );
+    expect(generatedNote({ generator: "g", sources: ["a.proto"] })).toBe(
+      "Code generated by g from a.proto. DO NOT EDIT; regenerate with `npm run generate`.",
+    );
+  });
+
+  it("every file in output/ starts with the header naming its source", async () => {
+    const tree = await readTree(path.join(repoRoot, "output"));
+    expect(tree.size).toBeGreaterThan(10);
+    for (const [name, bytes] of tree) {
+      const text = bytes.toString("utf8");
+      if (name.endsWith(".json")) {
+        const note = (JSON.parse(text) as Manifest).note;
+        expect(note, name).toMatch(
+          /^Code generated by grafana-plugin-ts \(manifest\) from .+\. DO NOT EDIT/,
+        );
+        expect(note).toContain("pluginv2/backend.proto");
+        continue;
+      }
+      const [first, second] = text.split("\n");
+      expect(first, name).toMatch(/^\/\/ Code generated by .+\. DO NOT EDIT\.$/);
+      const sources = second.replace(/^\/\/ source: /, "").split(", ");
+      const stem = name.replace(/(\.handlers|\.adapters|\.clients)?\.ts$/, "");
+      const expected =
+        name === "glue.ts"
+          ? "protocol.config.json"
+          : name === "rpc-support.ts"
+            ? "generator/templates/rpc-support.ts"
+            : `${stem}.proto`;
+      expect(sources, name).toContain(expected);
+    }
+  });
+});
+
+describe("the buf plugin as a pure function (inline protos)", () => {
+  /** Compiles `files` (path → source) with buf and runs generateFiles over them. */
+  async function generate(files: Record<string, string>, config: ProtocolConfig) {
+    const dir = path.join(tmp, `inline-${Math.random().toString(36).slice(2)}`);
+    for (const [name, source] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, name), source);
+    }
+    const set = await buildDescriptors(dir);
+    const request = create(CodeGeneratorRequestSchema, {
+      fileToGenerate: Object.keys(files),
+      protoFile: set.file,
+    });
+    return new Map(generateFiles(request, config).map((f) => [f.name, f.content]));
+  }
+
+  const nested = `syntax = "proto3";
+package acme;
+// Talks to the widget store.
+service Widgets {
+  // Lists widgets; closes a comment */ early on purpose.
+  rpc List(Outer.Inner) returns (stream Outer.Inner);
+  rpc Put(stream Outer) returns (Outer);
+}
+message Outer { message Inner { string id = 1; } Inner inner = 1; }
+`;
+
+  it("emits handlers, adapters, clients per file plus glue, manifest and support", async () => {
+    const files = await generate({ "acme/widgets.proto": nested }, defaultProtocolConfig);
+    expect([...files.keys()]).toEqual([
+      "acme/widgets.adapters.ts",
+      "acme/widgets.clients.ts",
+      "acme/widgets.handlers.ts",
+      "glue.ts",
+      "protocol.json",
+      "rpc-support.ts",
+    ]);
+  });
+
+  it("names nested messages as ts-proto does and keeps comments, escaped", async () => {
+    const handlers = (await generate({ "acme/widgets.proto": nested }, defaultProtocolConfig)).get(
+      "acme/widgets.handlers.ts",
+    )!;
+    expect(handlers).toContain("list?: ServerStreamingHandler<Outer_Inner, Outer_Inner>;");
+    expect(handlers).toContain("put?: ClientStreamingHandler<Outer, Outer>;");
+    expect(handlers).toContain("Talks to the widget store.");
+    expect(handlers).toContain("closes a comment *\\/ early");
+    expect(handlers).toContain('from "../rpc-support.js"');
+  });
+
+  it("serves an unversioned package as protocol 1 under the conventional name", async () => {
+    const manifest = JSON.parse(
+      (await generate({ "acme/widgets.proto": nested }, defaultProtocolConfig)).get(
+        "protocol.json",
+      )!,
+    ) as Manifest;
+    expect(manifest.pluginSets).toEqual([
+      {
+        protocolVersion: 1,
+        packages: ["acme"],
+        plugins: [{ name: "widgets", service: "acme.Widgets", nameSource: "convention" }],
+      },
+    ]);
+    expect(manifest.latestProtocolVersion).toBe(1);
+  });
+
+  it("uses configured names and versions, and leaves infrastructure packages out", async () => {
+    const config: ProtocolConfig = {
+      ...defaultProtocolConfig,
+      pluginSets: { acme: { protocolVersion: 7, services: { Widgets: "widget-store" } } },
+      infrastructurePackages: ["infra"],
+    };
+    const files = await generate(
+      {
+        "acme/widgets.proto": nested,
+        "infra/ping.proto": `syntax = "proto3";\npackage infra;\nservice Ping { rpc Ping(P) returns (P); }\nmessage P {}\n`,
+      },
+      config,
+    );
+    const manifest = JSON.parse(files.get("protocol.json")!) as Manifest;
+    expect(manifest.pluginSets).toEqual([
+      {
+        protocolVersion: 7,
+        packages: ["acme"],
+        plugins: [{ name: "widget-store", service: "acme.Widgets", nameSource: "config" }],
+      },
+    ]);
+    expect(manifest.services.map((s) => s.name)).toEqual(["acme.Widgets", "infra.Ping"]);
+    expect(files.get("glue.ts")).toContain('"widget-store"?: WidgetsHandler;');
+    expect(files.get("glue.ts")).toContain("export const latestProtocolVersion = 7;");
+    expect(files.get("glue.ts")).not.toContain("PingHandler");
+  });
+
+  it("refuses two services registering under one go-plugin name in one version", async () => {
+    const config: ProtocolConfig = {
+      ...defaultProtocolConfig,
+      pluginSets: {
+        a: { protocolVersion: 2, services: { S: "same" } },
+        b: { protocolVersion: 2, services: { T: "same" } },
+      },
+    };
+    await expect(
+      generate(
+        {
+          "a/s.proto": `syntax = "proto3";\npackage a;\nservice S { rpc X(M) returns (M); }\nmessage M {}\n`,
+          "b/t.proto": `syntax = "proto3";\npackage b;\nservice T { rpc Y(M) returns (M); }\nmessage M {}\n`,
+        },
+        config,
+      ),
+    ).rejects.toThrow(ModelError);
+  });
+
+  it("aliases same-named symbols of two packages in the glue", async () => {
+    const diag = (pkg: string) =>
+      `syntax = "proto3";\npackage ${pkg};\nservice Diagnostics { rpc CheckHealth(M) returns (M); }\nmessage M {}\n`;
+    const glue = (
+      await generate(
+        { "pluginv2/d.proto": diag("pluginv2"), "pluginv3/d.proto": diag("pluginv3") },
+        defaultProtocolConfig,
+      )
+    ).get("glue.ts")!;
+    expect(glue).toContain("DiagnosticsService,");
+    expect(glue).toContain("DiagnosticsService as pluginv3_d_DiagnosticsService");
+    expect(glue).toContain("service: pluginv3_d_DiagnosticsService,");
+    expect(glue).toContain(`"diagnostics"?: pluginv3_d_DiagnosticsHandler;`);
+  });
+});
+
+describe("naming", () => {
+  it("methodKey lower-cases the first letter, as ts-proto's grpc-js keys do", () => {
+    expect(methodKey("CheckHealth")).toBe("checkHealth");
+    expect(methodKey("GRPCBroker")).toBe("gRPCBroker");
+  });
+
+  it("importPath gives relative ESM specifiers with .js", () => {
+    expect(importPath("glue.ts", "pluginv2/backend")).toBe("./pluginv2/backend.js");
+    expect(importPath("pluginv2/backend.handlers.ts", "rpc-support")).toBe("../rpc-support.js");
+    expect(importPath("pluginv2/backend.adapters.ts", "pluginv2/backend.handlers")).toBe(
+      "./backend.handlers.js",
+    );
+  });
+});
