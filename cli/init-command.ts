@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { format } from "prettier";
 
 export const CAPABILITIES = ["data", "resource", "stream"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -59,7 +60,7 @@ export async function initCommand(args: string[]): Promise<number> {
   });
   if (values.help) return (void console.log(usage), 0);
   if (positionals.length !== 1) throw new InitError(`expected one directory\n${usage}`);
-  const result = initProject({
+  const result = await initProject({
     dir: positionals[0],
     id: values.id,
     capabilities:
@@ -90,14 +91,23 @@ export function parseCapabilities(list: string): Capability[] {
   return [...new Set(names)] as Capability[];
 }
 
-/** Writes the project; throws InitError (nothing written) when it would overwrite without --force. */
-export function initProject(options: InitOptions): InitResult {
+/**
+ * Writes the project, formatted with prettier's defaults (what a new project
+ * gets when it adds prettier); throws InitError, having written nothing, when
+ * it would overwrite without --force.
+ */
+export async function initProject(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.dir);
   const capabilities = options.capabilities ?? ["data"];
   const plan = options.backendOnly
     ? planBackendOnly(dir, capabilities, options)
     : planFull(dir, capabilities, options);
-  for (const [path, content] of plan.files) {
+  const formatted = await Promise.all(
+    [...plan.files].map(
+      async ([path, content]) => [path, await formatFile(path, content)] as const,
+    ),
+  );
+  for (const [path, content] of formatted) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
@@ -344,6 +354,11 @@ function checkId(id: string): string {
     );
   if (id.endsWith("-panel")) throw new InitError(`"${id}" is a panel id: panels have no backend`);
   return id;
+}
+
+async function formatFile(path: string, content: string): Promise<string> {
+  if (!/\.(ts|json|md)$/.test(path)) return content;
+  return format(content, { filepath: path });
 }
 
 const json = (value: object) => JSON.stringify(value, null, 2) + "\n";

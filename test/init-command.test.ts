@@ -19,8 +19,8 @@ const read = (...path: string[]) => readFileSync(join(work, ...path), "utf8");
 const readJson = (...path: string[]) => JSON.parse(read(...path));
 
 describe("init (new project)", () => {
-  it("writes a datasource project with one file per capability", () => {
-    const result = initProject({
+  it("writes a datasource project with one file per capability", async () => {
+    const result = await initProject({
       dir: join(work, "my-plugin"),
       id: "myorg-my-datasource",
       capabilities: ["data", "resource", "stream"],
@@ -73,8 +73,8 @@ describe("init (new project)", () => {
       expect(read("my-plugin", file)).not.toMatch(/\{\{[#/]?\w+\}\}/);
   });
 
-  it("leaves out capabilities not asked for and writes app projects with app settings", () => {
-    const result = initProject({
+  it("leaves out capabilities not asked for and writes app projects with app settings", async () => {
+    const result = await initProject({
       dir: join(work, "ops"),
       id: "acme-ops-app",
       capabilities: ["resource"],
@@ -93,20 +93,20 @@ describe("init (new project)", () => {
     expect(read("ops", "README.md")).toContain("/api/plugins/acme-ops-app/resources/");
   });
 
-  it("refuses a non-empty directory unless --force, and bad ids or capabilities", () => {
+  it("refuses a non-empty directory unless --force, and bad ids or capabilities", async () => {
     const dir = join(work, "taken");
     mkdirSync(dir);
     writeFileSync(join(dir, "notes.txt"), "mine");
-    expect(() => initProject({ dir, id: "myorg-x-datasource" })).toThrow(
+    await expect(initProject({ dir, id: "myorg-x-datasource" })).rejects.toThrow(
       "is not empty (use --force",
     );
-    initProject({ dir, id: "myorg-x-datasource", force: true });
+    await initProject({ dir, id: "myorg-x-datasource", force: true });
     expect(read("taken", "notes.txt")).toBe("mine");
-    expect(() => initProject({ dir: join(work, "a") })).toThrow("--id is required");
-    expect(() => initProject({ dir: join(work, "a"), id: "MyPlugin" })).toThrow(
+    await expect(initProject({ dir: join(work, "a") })).rejects.toThrow("--id is required");
+    await expect(initProject({ dir: join(work, "a"), id: "MyPlugin" })).rejects.toThrow(
       "<org>-<name>-<type>",
     );
-    expect(() => initProject({ dir: join(work, "a"), id: "myorg-x-panel" })).toThrow(
+    await expect(initProject({ dir: join(work, "a"), id: "myorg-x-panel" })).rejects.toThrow(
       "panels have no backend",
     );
     expect(() => parseCapabilities("data,graphs")).toThrow("unknown capability graphs");
@@ -152,14 +152,14 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     writeFileSync(join(work, "src", "module.ts"), "export const plugin = {};\n");
   }
 
-  it("reuses src/plugin.json, sets backend/executable, adds scripts and dependencies without changing others", () => {
+  it("reuses src/plugin.json, sets backend/executable, adds scripts and dependencies without changing others", async () => {
     createPluginProject({
       type: "datasource",
       name: "Fancy DB",
       id: "acme-fancydb-datasource",
       info: { version: "%VERSION%" },
     });
-    const result = initProject({ dir: work, backendOnly: true, capabilities: ["data"] });
+    const result = await initProject({ dir: work, backendOnly: true, capabilities: ["data"] });
     expect(result.pluginId).toBe("acme-fancydb-datasource");
     expect(result.files).toEqual(
       expect.arrayContaining([
@@ -192,7 +192,7 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     expect(read("src", "module.ts")).toBe("export const plugin = {};\n");
   });
 
-  it("keeps an executable already named and refuses to overwrite backend files without --force", () => {
+  it("keeps an executable already named and refuses to overwrite backend files without --force", async () => {
     createPluginProject({
       type: "app",
       name: "Ops",
@@ -200,26 +200,28 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
       backend: true,
       executable: "gpx_ops_backend",
     });
-    initProject({ dir: work, backendOnly: true });
+    await initProject({ dir: work, backendOnly: true });
     expect(readJson("src", "plugin.json").executable).toBe("gpx_ops_backend");
-    expect(() => initProject({ dir: work, backendOnly: true })).toThrow(
+    await expect(initProject({ dir: work, backendOnly: true })).rejects.toThrow(
       "these files exist already (use --force to overwrite): tsconfig.backend.json",
     );
-    expect(() => initProject({ dir: work, backendOnly: true, force: true })).not.toThrow();
+    await expect(initProject({ dir: work, backendOnly: true, force: true })).resolves.toBeDefined();
   });
 
-  it("refuses a directory that is not a plugin project, a panel, or a different --id", () => {
-    expect(() => initProject({ dir: work, backendOnly: true })).toThrow(
+  it("refuses a directory that is not a plugin project, a panel, or a different --id", async () => {
+    await expect(initProject({ dir: work, backendOnly: true })).rejects.toThrow(
       "has no src/plugin.json and package.json",
     );
     createPluginProject({ type: "panel", name: "P", id: "acme-p-panel" });
-    expect(() => initProject({ dir: work, backendOnly: true })).toThrow("panels have no backend");
+    await expect(initProject({ dir: work, backendOnly: true })).rejects.toThrow(
+      "panels have no backend",
+    );
     writeFileSync(
       join(work, "src", "plugin.json"),
       JSON.stringify({ type: "datasource", id: "acme-x-datasource" }),
     );
-    expect(() => initProject({ dir: work, backendOnly: true, id: "acme-y-datasource" })).toThrow(
-      "differs from the id",
-    );
+    await expect(
+      initProject({ dir: work, backendOnly: true, id: "acme-y-datasource" }),
+    ).rejects.toThrow("differs from the id");
   });
 });
