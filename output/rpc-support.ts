@@ -202,13 +202,13 @@ export function serverStreamingMethod<Req, Res>(
   options?: AdapterOptions,
 ) {
   return (call: ServerWritableStream<Req, Res>): void => {
-    if (!handler) return void call.destroy(unimplemented(rpc) as ServiceError);
+    if (!handler) return failStream(call, unimplemented(rpc));
     const { ctx, done } = callContext(rpc, call);
     pump(call, () => handler(call.request, ctx), codec, ctx.signal)
       .then(
         () => call.end(),
         (error) => {
-          if (!ctx.signal.aborted) call.destroy(reportError(options, error, rpc) as ServiceError);
+          if (!ctx.signal.aborted) failStream(call, reportError(options, error, rpc));
         },
       )
       .finally(done);
@@ -222,17 +222,29 @@ export function bidiStreamingMethod<Req, Res>(
   options?: AdapterOptions,
 ) {
   return (call: ServerDuplexStream<Req, Res>): void => {
-    if (!handler) return void call.destroy(unimplemented(rpc) as ServiceError);
+    if (!handler) return failStream(call, unimplemented(rpc));
     const { ctx, done } = callContext(rpc, call);
     pump(call, () => handler(requestsOf<Req>(call), ctx), codec, ctx.signal)
       .then(
         () => call.end(),
         (error) => {
-          if (!ctx.signal.aborted) call.destroy(reportError(options, error, rpc) as ServiceError);
+          if (!ctx.signal.aborted) failStream(call, reportError(options, error, rpc));
         },
       )
       .finally(done);
   };
+}
+
+/**
+ * Ends a server stream with an error status. grpc-js sends the status from
+ * its own "error" listener (which ends the stream); destroy() would skip that
+ * and leave the caller waiting for a status forever.
+ */
+function failStream(
+  call: ServerWritableStream<any, any> | ServerDuplexStream<any, any>,
+  error: Partial<ServiceError>,
+): void {
+  call.emit("error", error);
 }
 
 /**
