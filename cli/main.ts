@@ -47,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(
       `grafana-plugin-ts ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    return 1;
+    // 2 for a mistake in the command line, 1 for a failure of the job itself
+    // (so `generate --check`'s "stale" stays distinguishable from a typo).
+    return error instanceof Error && error.name === "UsageError" ? 2 : 1;
   }
 }

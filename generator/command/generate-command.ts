@@ -68,7 +68,10 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
       tree,
       changes,
       manifest,
-      warnings: conventionWarnings(manifest),
+      warnings: [
+        ...conventionWarnings(manifest),
+        ...unversionedWarnings(manifest, await configuredPackages(options)),
+      ],
     };
     if (!options.check && !isSame(tree)) await swapInto(options.outDir, scratch);
     printSummary(print, options, result, previous !== undefined);
@@ -102,6 +105,27 @@ function conventionWarnings(manifest: Manifest): string[] {
       .map(
         (p) =>
           `service ${p.service} is not named in protocol.config.json: it registers with go-plugin as "${p.name}" in protocol version ${set.protocolVersion} (lower-cased service name, Grafana's convention)`,
+      ),
+  );
+}
+
+/** Plugin-set packages of the config file, if there is one (the plugin validated it already). */
+async function configuredPackages(options: GenerateOptions): Promise<string[]> {
+  if (!options.configPath) return [];
+  const config = JSON.parse(await readFile(options.configPath, "utf8")) as {
+    pluginSets?: Record<string, unknown>;
+  };
+  return Object.keys(config.pluginSets ?? {});
+}
+
+/** A package with neither a plugin set nor a vN suffix is served as version 1: say so. */
+function unversionedWarnings(manifest: Manifest, configured: string[]): string[] {
+  return manifest.pluginSets.flatMap((set) =>
+    set.packages
+      .filter((pkg) => !configured.includes(pkg) && !/v\d+$/.test(pkg))
+      .map(
+        (pkg) =>
+          `package ${pkg} has no plugin set in protocol.config.json and no vN suffix: it is served as protocol version ${set.protocolVersion}`,
       ),
   );
 }
