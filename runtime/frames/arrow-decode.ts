@@ -189,6 +189,7 @@ function readUtf8(
   corrupt: (what: string) => Error,
 ): string[] {
   const { offset, length } = data;
+  if (length === 0) return []; // writers may leave out the offsets of an empty column
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   const bytes = data.values as Uint8Array;
   if (!offsets || offsets.length < offset + length + 1)

@@ -46,6 +46,7 @@ export { FrameDecodeError, FrameShapeError } from "./errors.js";
 export { frameToArrow } from "./arrow-encode.js";
 export { frameFromArrow } from "./arrow-decode.js";
 export { frameToJSON, framesToJSON } from "./json-encode.js";
+export type { JSONOptions } from "./json-encode.js";
 export { frameFromJSON, framesFromJSON } from "./json-decode.js";
 export { renderFramesTable } from "./table-render.js";
 export type { TableOptions } from "./table-render.js";

@@ -18,17 +18,25 @@ import { TYPE_INFO } from "./field-type.js";
 import type { Frame } from "./frame.js";
 import { formatFloat32, formatFloat64, goJSON } from "./go-json.js";
 import { canonicalFieldConfig, canonicalFrameMeta } from "./go-order.js";
+import { indentJSON } from "./json-text.js";
 import { nanoWords, splitNanosAt } from "./time.js";
 
-/** Compact JSON text of one frame in the Go SDK's frame JSON format. */
-export function frameToJSON(frame: Frame): string {
+export interface JSONOptions {
+  /** Indent with two spaces per level (Go writes compact JSON; this is for people). */
+  pretty?: boolean;
+}
+
+/** JSON text of one frame in the Go SDK's frame JSON format, compact unless `pretty`. */
+export function frameToJSON(frame: Frame, options: JSONOptions = {}): string {
   frame.rowCount(); // throws FrameShapeError for fields of different lengths
-  return `{"schema":${schemaJSON(frame)},"data":${dataJSON(frame)}}`;
+  const text = `{"schema":${schemaJSON(frame)},"data":${dataJSON(frame)}}`;
+  return options.pretty ? indentJSON(text) : text;
 }
 
 /** A JSON array of frames, each as {@link frameToJSON} writes it. */
-export function framesToJSON(frames: readonly Frame[]): string {
-  return `[${frames.map(frameToJSON).join(",")}]`;
+export function framesToJSON(frames: readonly Frame[], options: JSONOptions = {}): string {
+  const text = `[${frames.map((f) => frameToJSON(f)).join(",")}]`;
+  return options.pretty ? indentJSON(text) : text;
 }
 
 function schemaJSON(frame: Frame): string {

@@ -81,11 +81,32 @@ function cellText(field: Field, row: number): string {
   }
 }
 
-/** Width in code points (close enough to terminal columns for padding). */
+/** Approximate terminal columns: wide (CJK, emoji) characters take 2, combining marks 0. */
 function width(text: string): number {
-  return [...text].length;
+  let columns = 0;
+  for (const ch of text) columns += charWidth(ch.codePointAt(0)!);
+  return columns;
+}
+
+function charWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x200d) return 0;
+  const wide =
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    cp >= 0x1f000;
+  return wide ? 2 : 1;
 }
 
 function cut(text: string, max: number): string {
-  return width(text) <= max ? text : [...text].slice(0, max - 1).join("") + "…";
+  if (width(text) <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (width(out + ch) > max - 1) break;
+    out += ch;
+  }
+  return out + "…";
 }
