@@ -13,6 +13,8 @@ commands:
                        self-contained executables (no Node.js needed) + plugin zips per arch
   frames <file> [--to json|arrow|table] [--out FILE]
                        inspect or convert data frames (Arrow IPC or JSON)
+  call <executable> check-health|query|resource|stream [options]
+                       start a plugin executable as Grafana would and make one call
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -22,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./init-command.js")).initCommand,
   build: async () => (await import("./build-command.js")).buildCommand,
   package: async () => (await import("./package-command.js")).packageCommand,
+  call: async () => (await import("./call-command.js")).callCommand,
   frames: async () => {
     const { framesCommand } = await import("./frames-command.js");
     return (args) => framesCommand(args, { stdout: process.stdout, stderr: process.stderr });
