@@ -21,7 +21,7 @@ export function newDataAdapter<J, I>(
   return {
     queryData: (request, call) =>
       track(
-        core as SdkCore<unknown, unknown>,
+        core.metrics,
         "queryData",
         call.signal,
         async () => {

@@ -18,7 +18,7 @@ export function newDiagnosticsAdapter<J, I>(
   const adapter: DiagnosticsHandler = {};
   if (health)
     adapter.checkHealth = (request, call) =>
-      track(core as SdkCore<unknown, unknown>, "checkHealth", call.signal, async () => {
+      track(core.metrics, "checkHealth", call.signal, async () => {
         let logger = core.logger.with({ endpoint: "checkHealth" });
         let result: CheckHealthResult;
         try {

@@ -67,7 +67,7 @@ export async function newRequestContext<J, I>(
  * with (e.g. every query failed) rather than threw.
  */
 export async function track<T>(
-  core: SdkCore<unknown, unknown>,
+  metrics: RequestMetrics | undefined,
   endpoint: string,
   signal: AbortSignal,
   run: () => Promise<T>,
@@ -85,6 +85,6 @@ export async function track<T>(
     source = describeError(error).source;
     throw error;
   } finally {
-    core.metrics?.observe(endpoint, status, source, (performance.now() - started) / 1000);
+    metrics?.observe(endpoint, status, source, (performance.now() - started) / 1000);
   }
 }

@@ -27,7 +27,7 @@ export function newResourceAdapter<J, I>(
     async *callResource(request, call) {
       let logger = core.logger.with({ endpoint: "callResource" });
       const response = await track(
-        core as SdkCore<unknown, unknown>,
+        core.metrics,
         "callResource",
         call.signal,
         async (): Promise<ResourceResponse> => {

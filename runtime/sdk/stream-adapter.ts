@@ -24,7 +24,7 @@ export function newStreamAdapter<J, I>(
       encode: (result: Res) => unknown,
     ) =>
     (request: Req, call: Parameters<NonNullable<GeneratedStreamHandler["subscribeStream"]>>[1]) =>
-      track(core as SdkCore<unknown, unknown>, endpoint, call.signal, async () => {
+      track(core.metrics, endpoint, call.signal, async () => {
         let logger = core.logger.with({ endpoint });
         try {
           const ctx = await newRequestContext(core, endpoint, request.pluginContext, call);
@@ -54,7 +54,7 @@ export function newStreamAdapter<J, I>(
   if (runStream)
     adapter.runStream = (request, call) => {
       const channel = new PacketChannel(call.signal);
-      const done = track(core as SdkCore<unknown, unknown>, "runStream", call.signal, async () => {
+      const done = track(core.metrics, "runStream", call.signal, async () => {
         let logger = core.logger.with({ endpoint: "runStream" });
         try {
           const ctx = await newRequestContext(core, "runStream", request.pluginContext, call);
