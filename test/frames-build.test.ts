@@ -96,6 +96,10 @@ describe("millisecond → nanosecond conversion", () => {
     -4294967296,
     -4294967297,
     2 ** 40 + 0.25,
+    9223372036854.775, // the int64 extremes, to the nanosecond
+    -9223372036854.775808,
+    0.0000005,
+    -0.0000005,
   ];
 
   it("matches BigInt arithmetic on edge values and across the whole range", () => {
@@ -107,11 +111,18 @@ describe("millisecond → nanosecond conversion", () => {
     ];
     const fast = millisToNanos(Float64Array.from(samples));
     samples.forEach((ms, i) => expect(fast[i], `ms ${ms}`).toBe(reference(ms)));
+    // Deviations that would cancel out if the fast path summed them with their signs.
+    expect([...millisToNanos([1.5, -1.5])]).toEqual([1_500_000n, -1_500_000n]);
+    expect(() => millisToNanos([9223372036855, -9223372036855])).toThrow(/row 0/);
+    // Whole milliseconds only: the branch-free fast path (a fraction anywhere redoes all rows).
+    const whole = samples.filter(Number.isInteger);
+    const wholeFast = millisToNanos(Float64Array.from(whole));
+    whole.forEach((ms, i) => expect(wholeFast[i], `ms ${ms}`).toBe(reference(ms)));
     expect(timeField("t", samples).values).toEqual(fast); // plain number[] takes the same path
   });
 
   it("rejects NaN, infinities and values beyond int64 nanoseconds, naming the field", () => {
-    for (const bad of [NaN, Infinity, -Infinity, 9223372036855, -9223372036855]) {
+    for (const bad of [NaN, Infinity, -Infinity, 9223372036854.778, -9223372036855]) {
       expect(() => millisToNanos([0, bad])).toThrow(/row 1/);
       expect(() => timeField("when", Float64Array.of(bad))).toThrow(/field "when"/);
     }

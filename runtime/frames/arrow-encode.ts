@@ -26,6 +26,7 @@ import {
   META_TSTYPE,
   arrowTypeFor,
 } from "./arrow-types.js";
+import { uninitializedBytes } from "./alloc.js";
 import { bitmapBytes, getBit, packBytes } from "./bitmap.js";
 import type { Field } from "./field.js";
 import { TYPE_INFO } from "./field-type.js";
@@ -43,11 +44,11 @@ export function frameToArrow(frame: Frame): Uint8Array {
   const writer = new GoLayoutFileWriter();
   if (rows === 0) {
     // Go's table reader yields no record batch for an empty table: schema and footer only.
-    return writer.writeAll(new Table(schema)).toUint8Array(true);
+    return writer.writeAll(new Table(schema)).joined();
   }
   const children = frame.fields.map((f, i) => columnData(f, schema.fields[i].type, rows));
   const data = makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children });
-  return writer.writeAll([new RecordBatch(schema, data)]).toUint8Array(true);
+  return writer.writeAll([new RecordBatch(schema, data)]).joined();
 }
 
 /**
@@ -57,6 +58,36 @@ export function frameToArrow(frame: Frame): Uint8Array {
  * magic can read the file too. This writer does the same.
  */
 class GoLayoutFileWriter extends RecordBatchFileWriter {
+  #chunks: Uint8Array[] = [];
+
+  /**
+   * Keeps the written pieces (views of the columns, no copies) instead of queueing them in
+   * apache-arrow's stream sink; {@link joined} then copies each byte once into the output.
+   */
+  protected override _write(chunk: ArrayBufferView): this {
+    if (this._started && chunk.byteLength > 0) {
+      this.#chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+
+  /**
+   * The whole file in one buffer, allocated without zero-filling: every byte is written below
+   * (padding too, which apache-arrow writes as chunks of zeros), so encoding costs one memcpy.
+   */
+  joined(): Uint8Array {
+    const length = this.#chunks.reduce((n, c) => n + c.length, 0);
+    const out = uninitializedBytes(length);
+    let at = 0;
+    for (const chunk of this.#chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    this.#chunks = [];
+    return out;
+  }
+
   protected override _writeSchema(schema: Schema): this {
     this._writeMagic()._writePadding(2);
     return this._writeMessage(Message.from(schema));

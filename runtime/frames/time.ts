@@ -6,11 +6,9 @@
  * millisecond value an int64 nanosecond count can hold.
  */
 
-const TWO_32 = 4294967296;
-const INV_TWO_32 = 1 / TWO_32;
+import { uninitializedBigInt64 } from "./alloc.js";
 
-/** Largest |ms| whose nanosecond count fits an int64 (Go's time range in Arrow). */
-export const MAX_ABS_MILLIS = 9223372036854;
+const INV_TWO_32 = 1 / 4294967296;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -22,45 +20,59 @@ export function millisToNanos(
   ms: ArrayLike<number>,
   out = new BigInt64Array(ms.length),
 ): BigInt64Array {
-  if (!LITTLE_ENDIAN) return millisToNanosPortable(ms, out);
+  if (LITTLE_ENDIAN && wholeMillisToNanos(ms, out)) return out;
+  // Some value was fractional or invalid: redo every row exactly (and throw for the invalid one).
+  for (let i = 0; i < ms.length; i++) out[i] = millisToNanoAt(ms[i], i);
+  return out;
+}
+
+/**
+ * The fast path, for whole milliseconds: writes both 32-bit words of each int64 and reports
+ * whether every row was a whole millisecond count in range (if not, some rows hold garbage).
+ *
+ * With v = hi·2³² + lo (0 ≤ lo < 2³², from ToUint32), ns = hi·1e6·2³² + lo·1e6, where lo·1e6 < 2⁵²
+ * is exact: storing it into an Int32Array keeps its low 32 bits (the low word), and the rest
+ * carries into the high word. `hi` is fractional exactly when v is, and the high word leaves the
+ * int32 range exactly when ns leaves int64; both deviations (NaN for NaN or ±Infinity) are summed
+ * as squares, so no branch is taken per row and errors cannot cancel out.
+ */
+function wholeMillisToNanos(ms: ArrayLike<number>, out: BigInt64Array): boolean {
   const words = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
   const n = ms.length;
-  for (let i = 0; i < n; i++) {
+  let deviation = 0;
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
     const v = ms[i];
-    if (!(v >= -MAX_ABS_MILLIS && v <= MAX_ABS_MILLIS)) throw badMillis(v, i);
-    // ms = hi·2³² + lo with 0 ≤ lo < 2³²; then ns = hi·1e6·2³² + lo·1e6, and lo·1e6 < 2⁵² is
-    // exact. Storing a double into an Int32Array keeps it modulo 2³², which is the low word.
-    const hi = Math.floor(v * INV_TWO_32);
-    const p = Math.round((v - hi * TWO_32) * 1e6);
-    const carry = Math.floor(p * INV_TWO_32);
-    words[2 * i] = p;
-    words[2 * i + 1] = hi * 1e6 + carry;
+    const lo = v >>> 0;
+    const hi = (v - lo) * INV_TWO_32;
+    const product = lo * 1e6;
+    const high = hi * 1e6 + Math.floor(product * INV_TWO_32);
+    words[j] = product;
+    words[j + 1] = high;
+    const d1 = high - (high | 0);
+    const d2 = hi - (hi | 0);
+    deviation += d1 * d1 + d2 * d2;
   }
-  return out;
+  return deviation === 0;
 }
 
-function millisToNanosPortable(ms: ArrayLike<number>, out: BigInt64Array): BigInt64Array {
-  for (let i = 0; i < ms.length; i++) {
-    const v = ms[i];
-    if (!(v >= -MAX_ABS_MILLIS && v <= MAX_ABS_MILLIS)) throw badMillis(v, i);
-    out[i] = millisToNano(v);
+function millisToNanoAt(ms: number, row: number): bigint {
+  try {
+    return millisToNano(ms);
+  } catch {
+    throw new RangeError(
+      `time value ${ms} at row ${row} is not a millisecond count in int64 nanosecond range`,
+    );
   }
-  return out;
-}
-
-function badMillis(v: number, row: number): RangeError {
-  return new RangeError(
-    `time value ${v} at row ${row} is not a millisecond count in int64 nanosecond range`,
-  );
 }
 
 /** One millisecond value as nanoseconds (fractions rounded to the nearest nanosecond). */
 export function millisToNano(ms: number): bigint {
-  if (!(ms >= -MAX_ABS_MILLIS && ms <= MAX_ABS_MILLIS)) {
-    throw new RangeError(`time value ${ms} is not a millisecond count in int64 nanosecond range`);
+  if (Number.isFinite(ms)) {
+    const whole = Math.floor(ms);
+    const ns = BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+    if (BigInt.asIntN(64, ns) === ns) return ns;
   }
-  const whole = Math.floor(ms);
-  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+  throw new RangeError(`time value ${ms} is not a millisecond count in int64 nanosecond range`);
 }
 
 /**
