@@ -18,7 +18,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function millisToNanos(
   ms: ArrayLike<number>,
-  out = new BigInt64Array(ms.length),
+  out = uninitializedBigInt64(ms.length), // every element is written below
 ): BigInt64Array {
   if (LITTLE_ENDIAN && wholeMillisToNanos(ms, out)) return out;
   // Some value was fractional or invalid: redo every row exactly (and throw for the invalid one).
