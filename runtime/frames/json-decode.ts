@@ -33,7 +33,11 @@ import type { FieldConfig, FrameMeta, Labels } from "./meta-types.js";
 
 type Obj = Record<string, unknown>;
 
-/** Decodes one frame from JSON text (or an already parsed object). */
+/**
+ * Decodes one frame from JSON text, or from an already parsed object. Pass text to keep int64 and
+ * uint64 values exact: JSON.parse has already rounded integers beyond 2⁵³, and such values are
+ * rejected rather than stored rounded.
+ */
 export function frameFromJSON(input: string | object): Frame {
   const doc = typeof input === "string" ? parseText(input) : input;
   if (Array.isArray(doc))
