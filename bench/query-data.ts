@@ -13,6 +13,11 @@
  * the ratio to Go; then start-to-handshake time (median of 10 spawns) and
  * idle RSS (VmRSS after 1 s idle) per plugin.
  *
+ * ts-echo runs from a temp dir, ts-example from the repository, whose
+ * package.json says "type": "module". Outside such a package (a Grafana
+ * plugins dir) Node compiles the ESM launcher as CommonJS first, fails, and
+ * compiles it again as ESM: that costs ts-echo ~18 MiB of RSS more.
+ *
  * Run: npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo]
  */
 import { spawn } from "node:child_process";
@@ -174,21 +179,28 @@ function timeToHandshake(executable: string): Promise<number> {
 }
 
 async function idleRss(): Promise<void> {
-  console.log("\nidle RSS (VmRSS 1 s after the handshake)");
+  console.log("\nidle RSS (VmRSS 1 s after the handshake, median of 3 starts)");
   for (const target of targets) {
-    const plugin = await startPlugin({
-      executable: target.executable,
-      protocol,
-      env,
-      onLog: () => {},
-      onStdio: () => {},
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
-    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
-    await plugin.kill();
-    console.log(`  ${target.name.padEnd(11)} ${(kb / 1024).toFixed(1).padStart(7)} MiB`);
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) samples.push(await rssAfterIdle(target.executable));
+    console.log(
+      `  ${target.name.padEnd(11)} ${median(samples).toFixed(1).padStart(7)} MiB  (${samples.map((s) => s.toFixed(1)).join(", ")})`,
+    );
   }
+}
+
+async function rssAfterIdle(executable: string): Promise<number> {
+  const plugin = await startPlugin({
+    executable,
+    protocol,
+    env,
+    onLog: () => {},
+    onStdio: () => {},
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
+  await plugin.kill();
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
 }
 
 function median(values: number[]): number {
