@@ -4,10 +4,23 @@
  * host starts from its path: plugin.json and an executable
  * gpx_<name>_<os>_<arch> beside it (a node-shebang launcher of the bundled
  * plugin; `package` makes a self-contained binary instead).
+ *
+ * The launcher is the same CommonJS script the single executable runs, and
+ * dist/package.json says "commonjs": an extensionless file is then read as
+ * CommonJS by every Node version, whatever package.json sits above dist/
+ * (an ESM launcher would be compiled twice by Node's syntax detection,
+ * ~18 MiB more memory, or refused by older Node 20 releases).
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
-import { bundlePlugin } from "./bundle.js";
+import { bundleSeaScript } from "./sea-script.js";
 import { executableFileName, readPluginJson } from "./plugin-json.js";
 
 export interface BuiltPlugin {
@@ -28,8 +41,13 @@ export async function buildPlugin(
   const distDir = resolve(outDir);
   mkdirSync(distDir, { recursive: true });
   const executable = join(distDir, executableFileName(plugin));
-  await bundlePlugin({ entry, outFile: executable, format: "esm", shebang: true });
+  await bundleSeaScript({ entry, outFile: executable });
+  writeFileSync(executable, "#!/usr/bin/env node\n" + readFileSync(executable, "utf8"));
   chmodSync(executable, 0o755);
+  writeFileSync(
+    join(distDir, "package.json"),
+    JSON.stringify({ type: "commonjs" }, null, 2) + "\n",
+  );
   copyFileSync(join(src, "plugin.json"), join(distDir, "plugin.json"));
   return { distDir, executable, pluginId: plugin.id };
 }
