@@ -176,17 +176,15 @@ export function unaryMethod<Req, Res>(
   codec: PartialCodec<Res>,
   options?: AdapterOptions,
 ) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    if (!handler) return callback(unimplemented(rpc));
-    const { ctx, done } = callContext(rpc, call);
-    Promise.resolve()
-      .then(() => handler(call.request, ctx))
-      .then(
-        (result) => callback(null, codec.fromPartial(result ?? {})),
-        (error) => callback(reportError(options, error, rpc)),
-      )
-      .finally(done);
-  };
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void =>
+    answerOnce(
+      rpc,
+      call,
+      callback,
+      handler && ((ctx) => handler(call.request, ctx)),
+      codec,
+      options,
+    );
 }
 
 export function clientStreamingMethod<Req, Res>(
@@ -195,17 +193,15 @@ export function clientStreamingMethod<Req, Res>(
   codec: PartialCodec<Res>,
   options?: AdapterOptions,
 ) {
-  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>): void => {
-    if (!handler) return callback(unimplemented(rpc));
-    const { ctx, done } = callContext(rpc, call);
-    Promise.resolve()
-      .then(() => handler(requestsOf<Req>(call), ctx))
-      .then(
-        (result) => callback(null, codec.fromPartial(result ?? {})),
-        (error) => callback(reportError(options, error, rpc)),
-      )
-      .finally(done);
-  };
+  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>): void =>
+    answerOnce(
+      rpc,
+      call,
+      callback,
+      handler && ((ctx) => handler(requestsOf<Req>(call), ctx)),
+      codec,
+      options,
+    );
 }
 
 export function serverStreamingMethod<Req, Res>(
@@ -214,18 +210,8 @@ export function serverStreamingMethod<Req, Res>(
   codec: PartialCodec<Res>,
   options?: AdapterOptions,
 ) {
-  return (call: ServerWritableStream<Req, Res>): void => {
-    if (!handler) return failStream(call, unimplemented(rpc));
-    const { ctx, done } = callContext(rpc, call);
-    pump(call, () => handler(call.request, ctx), codec, ctx.signal)
-      .then(
-        () => call.end(),
-        (error) => {
-          if (!ctx.signal.aborted) failStream(call, reportError(options, error, rpc));
-        },
-      )
-      .finally(done);
-  };
+  return (call: ServerWritableStream<Req, Res>): void =>
+    answerStream(rpc, call, handler && ((ctx) => handler(call.request, ctx)), codec, options);
 }
 
 export function bidiStreamingMethod<Req, Res>(
@@ -234,18 +220,56 @@ export function bidiStreamingMethod<Req, Res>(
   codec: PartialCodec<Res>,
   options?: AdapterOptions,
 ) {
-  return (call: ServerDuplexStream<Req, Res>): void => {
-    if (!handler) return failStream(call, unimplemented(rpc));
-    const { ctx, done } = callContext(rpc, call);
-    pump(call, () => handler(requestsOf<Req>(call), ctx), codec, ctx.signal)
-      .then(
-        () => call.end(),
-        (error) => {
-          if (!ctx.signal.aborted) failStream(call, reportError(options, error, rpc));
-        },
-      )
-      .finally(done);
-  };
+  return (call: ServerDuplexStream<Req, Res>): void =>
+    answerStream(
+      rpc,
+      call,
+      handler && ((ctx) => handler(requestsOf<Req>(call), ctx)),
+      codec,
+      options,
+    );
+}
+
+/** One response: the handler's result, or its error as a status; UNIMPLEMENTED without a handler. */
+function answerOnce<Res>(
+  rpc: string,
+  call: ServerSurfaceCall,
+  callback: sendUnaryData<Res>,
+  run: ((ctx: CallContext) => Promise<DeepPartial<Res>> | DeepPartial<Res>) | undefined,
+  codec: PartialCodec<Res>,
+  options: AdapterOptions | undefined,
+): void {
+  if (!run) return callback(unimplemented(rpc));
+  const { ctx, done } = callContext(rpc, call);
+  Promise.resolve()
+    .then(() => run(ctx))
+    .then(
+      (result) => callback(null, codec.fromPartial(result ?? {})),
+      (error) => callback(reportError(options, error, rpc)),
+    )
+    .finally(done);
+}
+
+/** A response stream: everything the handler yields, then OK, or its error as a status. */
+function answerStream<Res>(
+  rpc: string,
+  call: ServerWritableStream<any, Res> | ServerDuplexStream<any, Res>,
+  run:
+    | ((ctx: CallContext) => AsyncIterable<DeepPartial<Res>> | Iterable<DeepPartial<Res>>)
+    | undefined,
+  codec: PartialCodec<Res>,
+  options: AdapterOptions | undefined,
+): void {
+  if (!run) return failStream(call, unimplemented(rpc));
+  const { ctx, done } = callContext(rpc, call);
+  pump(call, () => run(ctx), codec, ctx.signal)
+    .then(
+      () => call.end(),
+      (error) => {
+        if (!ctx.signal.aborted) failStream(call, reportError(options, error, rpc));
+      },
+    )
+    .finally(done);
 }
 
 /**
