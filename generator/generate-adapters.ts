@@ -7,7 +7,7 @@
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ProtocolModel, ServiceModel, StreamingKind } from "./model.js";
 import { handlerInterfaceName, SUPPORT_STEM } from "./generate-handlers.js";
-import { finishSourceFile, ImportSet, newSourceFile, type GeneratedFile } from "./source-file.js";
+import { emitForServices, type GeneratedFile } from "./source-file.js";
 
 const methodFactory: Record<StreamingKind, string> = {
   unary: "unaryMethod",
@@ -21,12 +21,7 @@ export function adapterFunctionName(service: ServiceModel): string {
 }
 
 export function generateAdapters(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
-  const services = model.services.filter((s) => s.stem === file.name);
-  if (services.length === 0) return undefined;
-  const name = `${file.name}.adapters.ts`;
-  const source = newSourceFile(name);
-  const imports = new ImportSet(name);
-  for (const service of services) {
+  return emitForServices(model, file, "adapters", (service, source, imports) => {
     const handler = imports.type(`${file.name}.handlers`, handlerInterfaceName(service));
     const server = imports.type(service.stem, `${service.name}Server`);
     const options = imports.type(SUPPORT_STEM, "AdapterOptions");
@@ -49,10 +44,5 @@ export function generateAdapters(model: ProtocolModel, file: DescFile): Generate
       returnType: server,
       statements: [`return {`, ...entries, `};`],
     });
-  }
-  imports.writeTo(source);
-  return finishSourceFile(source, {
-    generator: "grafana-plugin-ts (adapters)",
-    sources: [file.proto.name],
   });
 }

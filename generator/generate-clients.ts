@@ -5,27 +5,16 @@
  */
 import type { DescFile } from "@bufbuild/protobuf";
 import { Scope } from "ts-morph";
-import type { ProtocolModel, RpcModel, ServiceModel } from "./model.js";
+import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
 import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
-import {
-  docText,
-  finishSourceFile,
-  ImportSet,
-  newSourceFile,
-  type GeneratedFile,
-} from "./source-file.js";
+import { docText, emitForServices, type ImportSet, type GeneratedFile } from "./source-file.js";
 
 export function typedClientName(service: ServiceModel): string {
   return `${service.name}TypedClient`;
 }
 
 export function generateClients(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
-  const services = model.services.filter((s) => s.stem === file.name);
-  if (services.length === 0) return undefined;
-  const name = `${file.name}.clients.ts`;
-  const source = newSourceFile(name);
-  const imports = new ImportSet(name);
-  for (const service of services) {
+  return emitForServices(model, file, "clients", (service, source, imports) => {
     const raw = imports.value(service.stem, `${service.name}Client`);
     const className = typedClientName(service);
     source.addClass({
@@ -56,71 +45,42 @@ export function generateClients(model: ProtocolModel, file: DescFile): Generated
         ...service.rpcs.map((rpc) => clientMethod(rpc, imports)),
       ],
     });
-  }
-  imports.writeTo(source);
-  return finishSourceFile(source, {
-    generator: "grafana-plugin-ts (clients)",
-    sources: [file.proto.name],
   });
 }
 
+/** Per streaming kind: the rpc-support call, what the caller passes, what it gets back. */
+const callShape: Record<StreamingKind, { call: string; streamsIn: boolean; streamsOut: boolean }> =
+  {
+    unary: { call: "unaryCall", streamsIn: false, streamsOut: false },
+    "server-streaming": { call: "serverStreamingCall", streamsIn: false, streamsOut: true },
+    "client-streaming": { call: "clientStreamingCall", streamsIn: true, streamsOut: false },
+    "bidi-streaming": { call: "bidiStreamingCall", streamsIn: true, streamsOut: true },
+  };
+
 function clientMethod(rpc: RpcModel, imports: ImportSet) {
+  const shape = callShape[rpc.kind];
   const req = imports.value(rpc.input.stem, rpc.input.tsName);
   const res = imports.message(rpc.output);
-  const partial = imports.type(SUPPORT_STEM, "DeepPartial");
-  const options = {
-    name: "options",
-    type: imports.type(SUPPORT_STEM, "ClientCallOptions"),
-    hasQuestionToken: true,
+  const input = shape.streamsIn
+    ? { name: "requests", type: `AsyncIterable<${req}> | Iterable<${req}>` }
+    : { name: "request", type: `${imports.type(SUPPORT_STEM, "DeepPartial")}<${req}>` };
+  const argument = shape.streamsIn ? "requests" : `${req}.fromPartial(request)`;
+  return {
+    name: rpc.key,
+    docs: [docText(rpc.comment, rpcSignatureNote(rpc))],
+    parameters: [
+      input,
+      {
+        name: "options",
+        type: imports.type(SUPPORT_STEM, "ClientCallOptions"),
+        hasQuestionToken: true,
+      },
+    ],
+    returnType: shape.streamsOut
+      ? `${imports.type(SUPPORT_STEM, "ResponseStream")}<${res}>`
+      : `Promise<${res}>`,
+    statements: [
+      `return ${imports.value(SUPPORT_STEM, shape.call)}<${req}, ${res}>(this.raw, ${JSON.stringify(rpc.key)}, ${argument}, options);`,
+    ],
   };
-  const key = JSON.stringify(rpc.key);
-  const docs = [docText(rpc.comment, rpcSignatureNote(rpc))];
-  switch (rpc.kind) {
-    case "unary":
-      return {
-        name: rpc.key,
-        docs,
-        parameters: [{ name: "request", type: `${partial}<${req}>` }, options],
-        returnType: `Promise<${res}>`,
-        statements: [
-          `return ${imports.value(SUPPORT_STEM, "unaryCall")}<${req}, ${res}>(this.raw, ${key}, ${req}.fromPartial(request), options);`,
-        ],
-      };
-    case "server-streaming":
-      return {
-        name: rpc.key,
-        docs,
-        parameters: [{ name: "request", type: `${partial}<${req}>` }, options],
-        returnType: `${imports.type(SUPPORT_STEM, "ResponseStream")}<${res}>`,
-        statements: [
-          `return ${imports.value(SUPPORT_STEM, "serverStreamingCall")}<${req}, ${res}>(this.raw, ${key}, ${req}.fromPartial(request), options);`,
-        ],
-      };
-    case "client-streaming":
-      return {
-        name: rpc.key,
-        docs,
-        parameters: [
-          { name: "requests", type: `AsyncIterable<${req}> | Iterable<${req}>` },
-          options,
-        ],
-        returnType: `Promise<${res}>`,
-        statements: [
-          `return ${imports.value(SUPPORT_STEM, "clientStreamingCall")}<${req}, ${res}>(this.raw, ${key}, requests, options);`,
-        ],
-      };
-    case "bidi-streaming":
-      return {
-        name: rpc.key,
-        docs,
-        parameters: [
-          { name: "requests", type: `AsyncIterable<${req}> | Iterable<${req}>` },
-          options,
-        ],
-        returnType: `${imports.type(SUPPORT_STEM, "ResponseStream")}<${res}>`,
-        statements: [
-          `return ${imports.value(SUPPORT_STEM, "bidiStreamingCall")}<${req}, ${res}>(this.raw, ${key}, requests, options);`,
-        ],
-      };
-  }
 }

@@ -5,13 +5,7 @@
  */
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
-import {
-  docText,
-  finishSourceFile,
-  ImportSet,
-  newSourceFile,
-  type GeneratedFile,
-} from "./source-file.js";
+import { docText, emitForServices, type GeneratedFile } from "./source-file.js";
 
 export const SUPPORT_STEM = "rpc-support";
 
@@ -27,12 +21,7 @@ export function handlerInterfaceName(service: ServiceModel): string {
 }
 
 export function generateHandlers(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
-  const services = model.services.filter((s) => s.stem === file.name);
-  if (services.length === 0) return undefined;
-  const name = `${file.name}.handlers.ts`;
-  const source = newSourceFile(name);
-  const imports = new ImportSet(name);
-  for (const service of services) {
+  return emitForServices(model, file, "handlers", (service, source, imports) => {
     source.addInterface({
       name: handlerInterfaceName(service),
       isExported: true,
@@ -49,11 +38,6 @@ export function generateHandlers(model: ProtocolModel, file: DescFile): Generate
         docs: [docText(rpc.comment, rpcSignatureNote(rpc))],
       })),
     });
-  }
-  imports.writeTo(source);
-  return finishSourceFile(source, {
-    generator: "grafana-plugin-ts (handlers)",
-    sources: [file.proto.name],
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { Project, type SourceFile } from "ts-morph";
 import { generatedHeader, type HeaderInfo } from "./header.js";
-import type { TypeRef } from "./model.js";
+import type { DescFile } from "@bufbuild/protobuf";
+import type { ProtocolModel, ServiceModel, TypeRef } from "./model.js";
 import { importPath } from "./naming.js";
 
 /** A file the plugin returns to buf: path relative to the output root, and its content. */
@@ -121,4 +122,27 @@ export function docText(...lines: string[]): string {
     .filter((l) => l.length > 0)
     .join("\n\n")
     .replace(/\*\//g, "*\\/");
+}
+
+/**
+ * The frame every per-proto-file emitter shares: `<stem>.<artefact>.ts` for
+ * the file's services (none → no file), imports written, header added.
+ */
+export function emitForServices(
+  model: ProtocolModel,
+  file: DescFile,
+  artefact: string,
+  emit: (service: ServiceModel, source: SourceFile, imports: ImportSet) => void,
+): GeneratedFile | undefined {
+  const services = model.services.filter((s) => s.stem === file.name);
+  if (services.length === 0) return undefined;
+  const name = `${file.name}.${artefact}.ts`;
+  const source = newSourceFile(name);
+  const imports = new ImportSet(name);
+  for (const service of services) emit(service, source, imports);
+  imports.writeTo(source);
+  return finishSourceFile(source, {
+    generator: `grafana-plugin-ts (${artefact})`,
+    sources: [file.proto.name],
+  });
 }

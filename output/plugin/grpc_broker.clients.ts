@@ -3,12 +3,7 @@
 // Regenerate with `npm run generate` (grafana-plugin-ts generate); edit the .proto or the generator instead.
 
 import { type ChannelCredentials, type ClientOptions } from "@grpc/grpc-js";
-import {
-  type ClientCallOptions,
-  type DeepPartial,
-  type ResponseStream,
-  bidiStreamingCall,
-} from "../rpc-support.js";
+import { type ClientCallOptions, type ResponseStream, bidiStreamingCall } from "../rpc-support.js";
 import { ConnInfo, GRPCBrokerClient } from "./grpc_broker.js";
 
 /** Promise and async-iterator client for `plugin.GRPCBroker`. */
