@@ -44,6 +44,12 @@ export interface ServeOptions<G extends ProtocolGlue> {
    * it SIGKILLs the plugin.
    */
   shutdownGraceMs?: number;
+  /**
+   * Runs once the server has stopped taking calls, before the process exits
+   * (release pools, dispose instances). Bounded by ON_STOP_TIMEOUT_MS: the
+   * host kills the process soon after asking it to stop.
+   */
+  onStop?: (reason: string) => void | Promise<void>;
   /** How long to wait for the host's stdio stream before plugin output goes to stderr; default 2 s. */
   stdioGraceMs?: number;
   /** Default: process.exit. Tests pass their own. */
@@ -86,9 +92,9 @@ export async function serve<G extends ProtocolGlue>(
       ...options.grpcOptions,
     });
     const stop = (reason: string): Promise<void> =>
-      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500).then(
-        () => exit(0),
-      ));
+      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500)
+        .then(() => runOnStop(options.onStop, reason, logger))
+        .then(() => exit(0)));
     registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
     addGoPluginServices(server, {
       stdio,
@@ -188,6 +194,33 @@ async function serverCredentials(
     true,
   );
   return { credentials, certField: encodeHandshakeCert(cert.der) };
+}
+
+/** How long `onStop` may take before the plugin exits anyway. */
+export const ON_STOP_TIMEOUT_MS = 400;
+
+async function runOnStop(
+  onStop: ServeOptions<ProtocolGlue>["onStop"],
+  reason: string,
+  logger: Logger,
+): Promise<void> {
+  if (!onStop) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn("onStop did not finish in time; exiting anyway", {
+        timeout_ms: ON_STOP_TIMEOUT_MS,
+      });
+      resolve();
+    }, ON_STOP_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(() => onStop(reason)), timeout]);
+  } catch (error) {
+    logger.error("onStop failed", { error: (error as Error)?.message ?? String(error) });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function shutdown(

@@ -3,7 +3,7 @@
  * in the shape of grafana-plugin-sdk-go's backend packages. The only public
  * entry of runtime/sdk.
  */
-export { createPlugin, mergeHandlers, type PluginOptions } from "./plugin.js";
+export { createPlugin, disposePlugin, mergeHandlers, type PluginOptions } from "./plugin.js";
 export type {
   AppInstanceSettings,
   DataSourceInstanceSettings,

@@ -70,7 +70,22 @@ export function createPlugin<J = unknown, I = undefined>(
   const resource = typeof callResource === "function" ? { callResource } : callResource;
   if (resource) sugar.resource = newResourceAdapter(core, resource);
   if (options.stream) sugar.stream = newStreamAdapter(core, options.stream);
-  return mergeHandlers(sugar, options.raw ?? {});
+  const handlers = mergeHandlers(sugar, options.raw ?? {});
+  const instances = core.instances;
+  if (instances) disposers.set(handlers, () => instances.disposeAll());
+  return handlers;
+}
+
+/** What disposePlugin releases per createPlugin result (a WeakMap keeps the handlers object plain). */
+const disposers = new WeakMap<object, () => Promise<void>>();
+
+/**
+ * Disposes every instance a createPlugin result holds, awaiting each
+ * `dispose()`. Pass it to serve's `onStop` so pools and clients close before
+ * the plugin exits: `serve({ protocol, handlers, onStop: () => disposePlugin(handlers) })`.
+ */
+export async function disposePlugin(handlers: PluginHandlersV2): Promise<void> {
+  await disposers.get(handlers)?.();
 }
 
 /** Per service, the SDK's methods plus the raw ones (bound to their object). */
