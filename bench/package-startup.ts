@@ -3,16 +3,16 @@
  * as a single executable and builds its node-shebang launcher, then prints
  * sizes, package time and the median start-to-handshake time of each.
  *
- *   npx tsx packaging/measure-startup.ts [DIR] [--runs N]
+ *   npx tsx bench/package-startup.ts [DIR] [--runs N]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { handshake } from "../output/glue.js";
 import { PROTOCOL_VERSIONS_ENV } from "../runtime/plugin/environment.js";
-import { buildPlugin } from "./build-plugin.js";
-import { timeToHandshake } from "./handshake-time.js";
-import { packagePlugin } from "./package-plugin.js";
+import { buildPlugin } from "../packaging/build-plugin.js";
+import { timeToHandshake } from "../packaging/handshake-time.js";
+import { packagePlugin } from "../packaging/package-plugin.js";
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
