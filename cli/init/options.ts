@@ -1,0 +1,25 @@
+/**
+ * What `init` can be asked for, and the error it reports when it cannot do
+ * it. Kept apart from init-command.ts so the planning modules can use them
+ * without importing the entry that imports them.
+ */
+
+export const CAPABILITIES = ["data", "resource", "stream"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface InitOptions {
+  /** The project directory (created if missing). */
+  dir: string;
+  /** Plugin id, e.g. "myorg-my-datasource"; required unless backendOnly (then read from src/plugin.json). */
+  id?: string;
+  /** Default ["data"]. CheckHealth is always included. */
+  capabilities?: Capability[];
+  backendOnly?: boolean;
+  /** Write into a non-empty directory (full) or over existing backend files (backendOnly). */
+  force?: boolean;
+}
+
+/** A request `init` refuses (bad id, would overwrite, …); nothing has been written. */
+export class InitError extends Error {
+  override name = "InitError";
+}
