@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { bundlePlugin } from "../../packaging/bundle.js";
+import { bundleSeaScript } from "../../packaging/sea-script.js";
 import { REPO_ROOT } from "./example-plugin.js";
 
 export const FIXTURES_DIR = join(REPO_ROOT, "test", "fixtures", "plugins");
@@ -25,12 +25,9 @@ export function fixtureBundler(): {
   const build = async (name: string) => {
     dir ??= mkdtemp(join(tmpdir(), "gpts-fixtures-"));
     const outFile = join(await dir, name);
-    await bundlePlugin({
-      entry: join(FIXTURES_DIR, `${name}.ts`),
-      outFile,
-      format: "esm",
-      shebang: true,
-    });
+    // The same CommonJS script `build` ships (outside any package, so Node reads it as CommonJS).
+    await bundleSeaScript({ entry: join(FIXTURES_DIR, `${name}.ts`), outFile });
+    await writeFile(outFile, "#!/usr/bin/env node\n" + (await readFile(outFile, "utf8")));
     await chmod(outFile, 0o755);
     return outFile;
   };
