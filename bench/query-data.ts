@@ -13,10 +13,8 @@
  * the ratio to Go; then start-to-handshake time (median of 10 spawns) and
  * idle RSS (VmRSS after 1 s idle) per plugin.
  *
- * ts-echo runs from a temp dir, ts-example from the repository, whose
- * package.json says "type": "module". Outside such a package (a Grafana
- * plugins dir) Node compiles the ESM launcher as CommonJS first, fails, and
- * compiles it again as ESM: that costs ts-echo ~18 MiB of RSS more.
+ * Both TypeScript plugins run as the launcher `build` ships: one CommonJS
+ * script (ts-echo from a temp dir, ts-example from its dist/).
  *
  * Run: npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo]
  */
