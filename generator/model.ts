@@ -57,10 +57,12 @@ export interface ProtocolModel {
   handshake: HandshakeConfig;
   files: DescFile[];
   services: ServiceModel[];
-  /** Sorted by protocol version. */
+  /**
+   * Sorted by protocol version. Defaults taken (a service named by convention,
+   * a package versioned by its suffix) are recorded here and in the manifest,
+   * where the generate command reads them to warn.
+   */
   pluginSets: PluginSetModel[];
-  /** Human-readable notes about defaults taken (unnamed services, unversioned packages). */
-  warnings: string[];
 }
 
 export class ModelError extends Error {
@@ -68,7 +70,6 @@ export class ModelError extends Error {
 }
 
 export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): ProtocolModel {
-  const warnings: string[] = [];
   const services: ServiceModel[] = [];
   const sets = new Map<number, PluginSetModel>();
   for (const file of files) {
@@ -79,14 +80,10 @@ export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): P
       const service = serviceModel(desc);
       services.push(service);
       if (infra) continue;
-      const version = setConfig?.protocolVersion ?? versionFromPackage(pkg, file, warnings);
+      const version = setConfig?.protocolVersion ?? versionFromPackage(pkg);
       const configured = setConfig?.services[desc.name];
       service.goPluginName = configured ?? desc.name.toLowerCase();
       service.goPluginNameSource = configured ? "config" : "convention";
-      if (!configured)
-        warnings.push(
-          `${file.proto.name}: service ${desc.typeName} is not named in protocol.config.json; it registers with go-plugin as "${service.goPluginName}" (lower-cased service name, Grafana's convention)`,
-        );
       const set = sets.get(version) ?? { protocolVersion: version, packages: [], services: [] };
       if (!set.packages.includes(pkg)) set.packages.push(pkg);
       const clash = set.services.find((s) => s.goPluginName === service.goPluginName);
@@ -99,15 +96,13 @@ export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): P
     }
   }
   const pluginSets = [...sets.values()].sort((a, b) => a.protocolVersion - b.protocolVersion);
-  return { handshake: config.handshake, files, services, pluginSets, warnings };
+  return { handshake: config.handshake, files, services, pluginSets };
 }
 
-function versionFromPackage(pkg: string, file: DescFile, warnings: string[]): number {
+/** A package without a plugin set: version from its `vN` suffix, else 1. */
+function versionFromPackage(pkg: string): number {
   const match = /v(\d+)$/.exec(pkg);
-  const version = match ? Number(match[1]) : 1;
-  const note = `${file.proto.name}: package "${pkg}" has no plugin set in protocol.config.json; serving it as protocol version ${version} (${match ? "from its vN suffix" : "no vN suffix, default 1"})`;
-  if (!warnings.includes(note)) warnings.push(note);
-  return version;
+  return match ? Number(match[1]) : 1;
 }
 
 function serviceModel(desc: DescService): ServiceModel {
