@@ -1,5 +1,5 @@
-// The generator against six real revisions of Grafana's backend.proto
-// (grafana-plugin-sdk-go, 2021 → 2025), each copied verbatim: every
+// The generator against every real revision of Grafana's backend.proto in
+// ../shared (grafana-plugin-sdk-go, ten from 2021 → 2026), each copied verbatim: every
 // revision generates with the built-in defaults (naming each unconfigured
 // service by convention, with a warning), every rpc of the revision reaches
 // the handler interface, adapters, clients, glue and manifest, and the
@@ -106,7 +106,7 @@ async function generateRevision(
   return { label, dir, out, result, rpcs };
 }
 
-describe.skipIf(skipReason !== undefined)("six upstream revisions of backend.proto", () => {
+describe.skipIf(skipReason !== undefined)("every upstream revision of backend.proto", () => {
   let root: string;
   const byDefaults = new Map<string, Generated>();
   let configured: Generated;
@@ -127,8 +127,9 @@ describe.skipIf(skipReason !== undefined)("six upstream revisions of backend.pro
 
   afterAll(() => removeDir(root));
 
-  it("finds all six revisions", () => {
-    expect(revisions).toHaveLength(6);
+  it("finds all ten revisions, the newest being the one proto/ transcribes", () => {
+    expect(revisions).toHaveLength(10);
+    expect(revisions.at(-1)).toBe("backend.2026-04-01.7a4287ce.proto");
   });
 
   it.each(revisions)("%s: warns once per service it names by convention", (revision) => {

@@ -26,7 +26,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const sharedDir = path.resolve(repoRoot, "../shared");
 
 /** The Grafana protocol revision proto/pluginv2/backend.proto transcribes. */
-const TARGET_REVISION = "backend.2025-03-13.3795667d.proto";
+const TARGET_REVISION = "backend.2026-04-01.7a4287ce.proto";
 const upstreamBackend = path.join(
   sharedDir,
   "upstream/grafana-plugin-sdk-go/history",
@@ -152,7 +152,7 @@ describe("proto/grpc/health/v1 is wire-identical to grpc-health-check's health.p
 describe("descriptor comparison", () => {
   it("reports the exact path of a changed field number", () => {
     const source = readFileSync(path.join(repoRoot, "proto", BACKEND_FILE), "utf8");
-    const original = "repeated DataQuery queries = 3;";
+    const original = "int64 maxDataPoints = 2;";
     expect(source.split(original)).toHaveLength(2);
 
     const root = path.join(tmp, "mutated");
@@ -160,12 +160,12 @@ describe("descriptor comparison", () => {
     mkdirSync(path.join(root, "pluginv2"));
     writeFileSync(
       path.join(root, BACKEND_FILE),
-      source.replace(original, "repeated DataQuery queries = 13;"),
+      source.replace(original, "int64 maxDataPoints = 12;"),
     );
     const mutated = buildDescriptorSet(root, [BACKEND_FILE], root);
 
     expect(diffFileDescriptorSets(onlyFile(ours, BACKEND_FILE), mutated)).toEqual([
-      "pluginv2.QueryDataRequest.field[2].number: a=3, b=13",
+      "pluginv2.DataQuery.field[1].number: a=2, b=12",
     ]);
   });
 });

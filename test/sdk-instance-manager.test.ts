@@ -1,39 +1,27 @@
 // Instance manager: one instance per data source uid / app org, rebuilt when
 // settings change (old one disposed first), shared by racing requests.
 import { describe, expect, it } from "vitest";
-import { createInstanceManager, GrafanaConfig, type PluginContext } from "../runtime/sdk/index.js";
+import * as pb from "../output/pluginv2/backend.js";
+import {
+  createInstanceManager,
+  pluginContextFromProto,
+  type PluginContext,
+} from "../runtime/sdk/index.js";
 
 function dsContext(
   uid: string,
   updated: number,
   config: Record<string, string> = {},
 ): PluginContext {
-  return {
-    orgId: 1n,
-    pluginId: "p",
-    user: undefined,
-    pluginVersion: "",
-    apiVersion: "",
-    userAgent: { raw: "" },
-    grafanaConfig: new GrafanaConfig(config),
-    appInstanceSettings: undefined,
-    dataSourceInstanceSettings: {
-      id: 1n,
-      uid,
-      name: uid,
-      url: "",
-      user: "",
-      database: "",
-      basicAuthEnabled: false,
-      basicAuthUser: "",
-      jsonData: {},
-      rawJsonData: Buffer.from("{}"),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: BigInt(updated),
-      updated: new Date(updated),
-      apiVersion: "",
-    },
-  };
+  return pluginContextFromProto(
+    pb.PluginContext.fromPartial({
+      orgId: 1n,
+      pluginId: "p",
+      grafanaConfig: config,
+      dataSourceInstanceSettings: { id: 1n, uid, name: uid, lastUpdatedMS: BigInt(updated) },
+    }),
+    (jsonData) => jsonData,
+  );
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));

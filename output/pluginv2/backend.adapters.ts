@@ -27,6 +27,8 @@ import {
   MutationResponse,
   type PublishStreamRequest,
   PublishStreamResponse,
+  type QueryChunkedDataRequest,
+  QueryChunkedDataResponse,
   type QueryDataRequest,
   QueryDataResponse,
   type ResourceConversionServer,
@@ -61,6 +63,12 @@ export function createDataService(handler: DataHandler, options?: AdapterOptions
       "/pluginv2.Data/QueryData",
       handler.queryData?.bind(handler),
       QueryDataResponse,
+      options,
+    ),
+    queryChunkedData: serverStreamingMethod<QueryChunkedDataRequest, QueryChunkedDataResponse>(
+      "/pluginv2.Data/QueryChunkedData",
+      handler.queryChunkedData?.bind(handler),
+      QueryChunkedDataResponse,
       options,
     ),
   };

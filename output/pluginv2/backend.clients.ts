@@ -26,6 +26,8 @@ import {
   type MutationResponse,
   PublishStreamRequest,
   type PublishStreamResponse,
+  QueryChunkedDataRequest,
+  type QueryChunkedDataResponse,
   QueryDataRequest,
   type QueryDataResponse,
   ResourceClient,
@@ -96,6 +98,25 @@ export class DataTypedClient {
       this.raw,
       "queryData",
       QueryDataRequest.fromPartial(request),
+      options,
+    );
+  }
+
+  /**
+   * Runs a batch of queries and streams the results in chunks: a frame is
+   * sent once with its schema and first rows, later chunks with the same
+   * frameId append rows to it.
+   *
+   * `rpc QueryChunkedData(pluginv2.QueryChunkedDataRequest) returns (stream pluginv2.QueryChunkedDataResponse)` — server-streaming.
+   */
+  queryChunkedData(
+    request: DeepPartial<QueryChunkedDataRequest>,
+    options?: ClientCallOptions,
+  ): ResponseStream<QueryChunkedDataResponse> {
+    return serverStreamingCall<QueryChunkedDataRequest, QueryChunkedDataResponse>(
+      this.raw,
+      "queryChunkedData",
+      QueryChunkedDataRequest.fromPartial(request),
       options,
     );
   }

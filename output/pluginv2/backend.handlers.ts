@@ -16,6 +16,8 @@ import {
   type MutationResponse,
   type PublishStreamRequest,
   type PublishStreamResponse,
+  type QueryChunkedDataRequest,
+  type QueryChunkedDataResponse,
   type QueryDataRequest,
   type QueryDataResponse,
   type RunStreamRequest,
@@ -54,6 +56,14 @@ export interface DataHandler {
    * `rpc QueryData(pluginv2.QueryDataRequest) returns (pluginv2.QueryDataResponse)` — unary.
    */
   queryData?: UnaryHandler<QueryDataRequest, QueryDataResponse>;
+  /**
+   * Runs a batch of queries and streams the results in chunks: a frame is
+   * sent once with its schema and first rows, later chunks with the same
+   * frameId append rows to it.
+   *
+   * `rpc QueryChunkedData(pluginv2.QueryChunkedDataRequest) returns (stream pluginv2.QueryChunkedDataResponse)` — server-streaming.
+   */
+  queryChunkedData?: ServerStreamingHandler<QueryChunkedDataRequest, QueryChunkedDataResponse>;
 }
 
 /**

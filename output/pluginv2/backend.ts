@@ -19,6 +19,42 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
+/** How a response encodes its data frames. */
+export enum DataFrameFormat {
+  /** ARROW - Apache Arrow IPC file (schema and data), the default. */
+  ARROW = 0,
+  /** JSON - The Go SDK's JSON frame format (schema and data). */
+  JSON = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function dataFrameFormatFromJSON(object: any): DataFrameFormat {
+  switch (object) {
+    case 0:
+    case "ARROW":
+      return DataFrameFormat.ARROW;
+    case 1:
+    case "JSON":
+      return DataFrameFormat.JSON;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DataFrameFormat.UNRECOGNIZED;
+  }
+}
+
+export function dataFrameFormatToJSON(object: DataFrameFormat): string {
+  switch (object) {
+    case DataFrameFormat.ARROW:
+      return "ARROW";
+    case DataFrameFormat.JSON:
+      return "JSON";
+    case DataFrameFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Settings of one enabled app plugin in one organization, as saved on the
  * app's configuration page.
@@ -143,6 +179,11 @@ export interface PluginContext {
   userAgent: string;
   /** API version the caller used for this request. */
   apiVersion: string;
+  /**
+   * The Grafana namespace the request belongs to (the org's or stack's
+   * namespace in Grafana's app platform, e.g. "default" or "stacks-123").
+   */
+  namespace: string;
 }
 
 export interface PluginContext_GrafanaConfigEntry {
@@ -237,6 +278,8 @@ export interface QueryDataRequest {
   headers: { [key: string]: string };
   /** The queries; they may use different time ranges. */
   queries: DataQuery[];
+  /** The encoding the caller wants frames in (Arrow unless it asks for JSON). */
+  format: DataFrameFormat;
 }
 
 export interface QueryDataRequest_HeadersEntry {
@@ -277,6 +320,50 @@ export interface DataResponse {
    * a failure of the system the plugin queries. Empty when there is no error.
    */
   errorSource: string;
+  /** The encoding of `frames` (Arrow unless the request asked for JSON). */
+  format: DataFrameFormat;
+}
+
+/** A batch of queries whose results are streamed in chunks. */
+export interface QueryChunkedDataRequest {
+  /** Caller and data source instance the queries are for. */
+  pluginContext: PluginContext | undefined;
+  /** HTTP headers Grafana forwards from the request that caused the queries. */
+  headers: { [key: string]: string };
+  /** The queries; they may use different time ranges. */
+  queries: DataQuery[];
+  /** The encoding the caller wants frames in (Arrow unless it asks for JSON). */
+  format: DataFrameFormat;
+}
+
+export interface QueryChunkedDataRequest_HeadersEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * One chunk of a chunked query answer: part of one frame, or an error, for
+ * one query.
+ */
+export interface QueryChunkedDataResponse {
+  /** The query this chunk answers. */
+  refId: string;
+  /**
+   * Identifies the frame this chunk belongs to. The first chunk with an id
+   * carries the frame's schema and metadata with its first rows; later chunks
+   * with the same id carry only rows, in the same structure.
+   */
+  frameId: string;
+  /** The encoded frame (or rows), in `format`. */
+  frame: Buffer;
+  /** Error text for the query, shown to the user. Empty on success. */
+  error: string;
+  /** HTTP status for the query, as in DataResponse.status. */
+  status: number;
+  /** Who caused the error, as in DataResponse.errorSource. */
+  errorSource: string;
+  /** The encoding of `frame`. */
+  format: DataFrameFormat;
 }
 
 /** Asks for the plugin's metrics. */
@@ -1516,6 +1603,7 @@ function createBasePluginContext(): PluginContext {
     pluginVersion: "",
     userAgent: "",
     apiVersion: "",
+    namespace: "",
   };
 }
 
@@ -1558,6 +1646,9 @@ export const PluginContext: MessageFns<PluginContext> = {
     }
     if (message.apiVersion !== "") {
       writer.uint32(74).string(message.apiVersion);
+    }
+    if (message.namespace !== "") {
+      writer.uint32(82).string(message.namespace);
     }
     return writer;
   },
@@ -1653,6 +1744,14 @@ export const PluginContext: MessageFns<PluginContext> = {
             message.apiVersion = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1693,6 +1792,7 @@ export const PluginContext: MessageFns<PluginContext> = {
       pluginVersion: isSet(object.pluginVersion) ? globalThis.String(object.pluginVersion) : "",
       userAgent: isSet(object.userAgent) ? globalThis.String(object.userAgent) : "",
       apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
     };
   },
 
@@ -1733,6 +1833,9 @@ export const PluginContext: MessageFns<PluginContext> = {
     if (message.apiVersion !== "") {
       obj.apiVersion = message.apiVersion;
     }
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
     return obj;
   },
 
@@ -1764,6 +1867,7 @@ export const PluginContext: MessageFns<PluginContext> = {
     message.pluginVersion = object.pluginVersion ?? "";
     message.userAgent = object.userAgent ?? "";
     message.apiVersion = object.apiVersion ?? "";
+    message.namespace = object.namespace ?? "";
     return message;
   },
 };
@@ -2726,7 +2830,7 @@ export const DataQuery: MessageFns<DataQuery> = {
 };
 
 function createBaseQueryDataRequest(): QueryDataRequest {
-  return { pluginContext: undefined, headers: {}, queries: [] };
+  return { pluginContext: undefined, headers: {}, queries: [], format: 0 };
 }
 
 export const QueryDataRequest: MessageFns<QueryDataRequest> = {
@@ -2742,6 +2846,9 @@ export const QueryDataRequest: MessageFns<QueryDataRequest> = {
     });
     for (const v of message.queries) {
       DataQuery.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.format !== 0) {
+      writer.uint32(32).int32(message.format);
     }
     return writer;
   },
@@ -2786,6 +2893,14 @@ export const QueryDataRequest: MessageFns<QueryDataRequest> = {
             message.queries.push(DataQuery.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2820,6 +2935,7 @@ export const QueryDataRequest: MessageFns<QueryDataRequest> = {
       queries: globalThis.Array.isArray(object?.queries)
         ? object.queries.map((e: any) => DataQuery.fromJSON(e))
         : [],
+      format: isSet(object.format) ? dataFrameFormatFromJSON(object.format) : 0,
     };
   },
 
@@ -2839,6 +2955,9 @@ export const QueryDataRequest: MessageFns<QueryDataRequest> = {
     }
     if (message.queries?.length) {
       obj.queries = message.queries.map((e) => DataQuery.toJSON(e));
+    }
+    if (message.format !== 0) {
+      obj.format = dataFrameFormatToJSON(message.format);
     }
     return obj;
   },
@@ -2861,6 +2980,7 @@ export const QueryDataRequest: MessageFns<QueryDataRequest> = {
       return acc;
     }, {});
     message.queries = object.queries?.map((e) => DataQuery.fromPartial(e)) || [];
+    message.format = object.format ?? 0;
     return message;
   },
 };
@@ -3154,7 +3274,14 @@ export const QueryDataResponse_ResponsesEntry: MessageFns<QueryDataResponse_Resp
 };
 
 function createBaseDataResponse(): DataResponse {
-  return { frames: [], error: "", jsonMeta: Buffer.alloc(0), status: 0, errorSource: "" };
+  return {
+    frames: [],
+    error: "",
+    jsonMeta: Buffer.alloc(0),
+    status: 0,
+    errorSource: "",
+    format: 0,
+  };
 }
 
 export const DataResponse: MessageFns<DataResponse> = {
@@ -3173,6 +3300,9 @@ export const DataResponse: MessageFns<DataResponse> = {
     }
     if (message.errorSource !== "") {
       writer.uint32(42).string(message.errorSource);
+    }
+    if (message.format !== 0) {
+      writer.uint32(48).int32(message.format);
     }
     return writer;
   },
@@ -3230,6 +3360,14 @@ export const DataResponse: MessageFns<DataResponse> = {
             message.errorSource = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3253,6 +3391,7 @@ export const DataResponse: MessageFns<DataResponse> = {
         : Buffer.alloc(0),
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       errorSource: isSet(object.errorSource) ? globalThis.String(object.errorSource) : "",
+      format: isSet(object.format) ? dataFrameFormatFromJSON(object.format) : 0,
     };
   },
 
@@ -3273,6 +3412,9 @@ export const DataResponse: MessageFns<DataResponse> = {
     if (message.errorSource !== "") {
       obj.errorSource = message.errorSource;
     }
+    if (message.format !== 0) {
+      obj.format = dataFrameFormatToJSON(message.format);
+    }
     return obj;
   },
 
@@ -3286,6 +3428,446 @@ export const DataResponse: MessageFns<DataResponse> = {
     message.jsonMeta = object.jsonMeta ?? Buffer.alloc(0);
     message.status = object.status ?? 0;
     message.errorSource = object.errorSource ?? "";
+    message.format = object.format ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueryChunkedDataRequest(): QueryChunkedDataRequest {
+  return { pluginContext: undefined, headers: {}, queries: [], format: 0 };
+}
+
+export const QueryChunkedDataRequest: MessageFns<QueryChunkedDataRequest> = {
+  encode(
+    message: QueryChunkedDataRequest,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.pluginContext !== undefined) {
+      PluginContext.encode(message.pluginContext, writer.uint32(10).fork()).join();
+    }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      QueryChunkedDataRequest_HeadersEntry.encode(
+        { key: key as any, value },
+        writer.uint32(18).fork(),
+      ).join();
+    });
+    for (const v of message.queries) {
+      DataQuery.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.format !== 0) {
+      writer.uint32(32).int32(message.format);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChunkedDataRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChunkedDataRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pluginContext = PluginContext.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = QueryChunkedDataRequest_HeadersEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.headers[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.queries.push(DataQuery.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChunkedDataRequest {
+    return {
+      pluginContext: isSet(object.pluginContext)
+        ? PluginContext.fromJSON(object.pluginContext)
+        : undefined,
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+            (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+              globalThis.Object.defineProperty(acc, key, {
+                value: globalThis.String(value),
+                enumerable: true,
+                configurable: true,
+                writable: true,
+              });
+              return acc;
+            },
+            {},
+          )
+        : {},
+      queries: globalThis.Array.isArray(object?.queries)
+        ? object.queries.map((e: any) => DataQuery.fromJSON(e))
+        : [],
+      format: isSet(object.format) ? dataFrameFormatFromJSON(object.format) : 0,
+    };
+  },
+
+  toJSON(message: QueryChunkedDataRequest): unknown {
+    const obj: any = {};
+    if (message.pluginContext !== undefined) {
+      obj.pluginContext = PluginContext.toJSON(message.pluginContext);
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    if (message.queries?.length) {
+      obj.queries = message.queries.map((e) => DataQuery.toJSON(e));
+    }
+    if (message.format !== 0) {
+      obj.format = dataFrameFormatToJSON(message.format);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryChunkedDataRequest>, I>>(
+    base?: I,
+  ): QueryChunkedDataRequest {
+    return QueryChunkedDataRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryChunkedDataRequest>, I>>(
+    object: I,
+  ): QueryChunkedDataRequest {
+    const message = createBaseQueryChunkedDataRequest();
+    message.pluginContext =
+      object.pluginContext !== undefined && object.pluginContext !== null
+        ? PluginContext.fromPartial(object.pluginContext)
+        : undefined;
+    message.headers = (
+      globalThis.Object.entries(object.headers ?? {}) as [string, string][]
+    ).reduce((acc: { [key: string]: string }, [key, value]: [string, string]) => {
+      if (value !== undefined) {
+        acc[key] = globalThis.String(value);
+      }
+      return acc;
+    }, {});
+    message.queries = object.queries?.map((e) => DataQuery.fromPartial(e)) || [];
+    message.format = object.format ?? 0;
+    return message;
+  },
+};
+
+function createBaseQueryChunkedDataRequest_HeadersEntry(): QueryChunkedDataRequest_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const QueryChunkedDataRequest_HeadersEntry: MessageFns<QueryChunkedDataRequest_HeadersEntry> =
+  {
+    encode(
+      message: QueryChunkedDataRequest_HeadersEntry,
+      writer: BinaryWriter = new BinaryWriter(),
+    ): BinaryWriter {
+      if (message.key !== "") {
+        writer.uint32(10).string(message.key);
+      }
+      if (message.value !== "") {
+        writer.uint32(18).string(message.value);
+      }
+      return writer;
+    },
+
+    decode(
+      input: BinaryReader | Uint8Array,
+      length?: number,
+    ): QueryChunkedDataRequest_HeadersEntry {
+      const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+      if (previousRecursionDepth >= 100) {
+        throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      }
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+      try {
+        const end = length === undefined ? reader.len : reader.pos + length;
+        const message = createBaseQueryChunkedDataRequest_HeadersEntry();
+        while (reader.pos < end) {
+          const tag = reader.uint32();
+          switch (tag >>> 3) {
+            case 1: {
+              if (tag !== 10) {
+                break;
+              }
+
+              message.key = reader.string();
+              continue;
+            }
+            case 2: {
+              if (tag !== 18) {
+                break;
+              }
+
+              message.value = reader.string();
+              continue;
+            }
+          }
+          if ((tag & 7) === 4 || tag === 0) {
+            break;
+          }
+          reader.skip(tag & 7);
+        }
+        return message;
+      } finally {
+        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+      }
+    },
+
+    fromJSON(object: any): QueryChunkedDataRequest_HeadersEntry {
+      return {
+        key: isSet(object.key) ? globalThis.String(object.key) : "",
+        value: isSet(object.value) ? globalThis.String(object.value) : "",
+      };
+    },
+
+    toJSON(message: QueryChunkedDataRequest_HeadersEntry): unknown {
+      const obj: any = {};
+      if (message.key !== "") {
+        obj.key = message.key;
+      }
+      if (message.value !== "") {
+        obj.value = message.value;
+      }
+      return obj;
+    },
+
+    create<I extends Exact<DeepPartial<QueryChunkedDataRequest_HeadersEntry>, I>>(
+      base?: I,
+    ): QueryChunkedDataRequest_HeadersEntry {
+      return QueryChunkedDataRequest_HeadersEntry.fromPartial(base ?? ({} as any));
+    },
+    fromPartial<I extends Exact<DeepPartial<QueryChunkedDataRequest_HeadersEntry>, I>>(
+      object: I,
+    ): QueryChunkedDataRequest_HeadersEntry {
+      const message = createBaseQueryChunkedDataRequest_HeadersEntry();
+      message.key = object.key ?? "";
+      message.value = object.value ?? "";
+      return message;
+    },
+  };
+
+function createBaseQueryChunkedDataResponse(): QueryChunkedDataResponse {
+  return {
+    refId: "",
+    frameId: "",
+    frame: Buffer.alloc(0),
+    error: "",
+    status: 0,
+    errorSource: "",
+    format: 0,
+  };
+}
+
+export const QueryChunkedDataResponse: MessageFns<QueryChunkedDataResponse> = {
+  encode(
+    message: QueryChunkedDataResponse,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.refId !== "") {
+      writer.uint32(10).string(message.refId);
+    }
+    if (message.frameId !== "") {
+      writer.uint32(18).string(message.frameId);
+    }
+    if (message.frame.length !== 0) {
+      writer.uint32(26).bytes(message.frame);
+    }
+    if (message.error !== "") {
+      writer.uint32(34).string(message.error);
+    }
+    if (message.status !== 0) {
+      writer.uint32(40).int32(message.status);
+    }
+    if (message.errorSource !== "") {
+      writer.uint32(50).string(message.errorSource);
+    }
+    if (message.format !== 0) {
+      writer.uint32(56).int32(message.format);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryChunkedDataResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryChunkedDataResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frameId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.frame = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.errorSource = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryChunkedDataResponse {
+    return {
+      refId: isSet(object.refId) ? globalThis.String(object.refId) : "",
+      frameId: isSet(object.frameId) ? globalThis.String(object.frameId) : "",
+      frame: isSet(object.frame) ? Buffer.from(bytesFromBase64(object.frame)) : Buffer.alloc(0),
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      status: isSet(object.status) ? globalThis.Number(object.status) : 0,
+      errorSource: isSet(object.errorSource) ? globalThis.String(object.errorSource) : "",
+      format: isSet(object.format) ? dataFrameFormatFromJSON(object.format) : 0,
+    };
+  },
+
+  toJSON(message: QueryChunkedDataResponse): unknown {
+    const obj: any = {};
+    if (message.refId !== "") {
+      obj.refId = message.refId;
+    }
+    if (message.frameId !== "") {
+      obj.frameId = message.frameId;
+    }
+    if (message.frame.length !== 0) {
+      obj.frame = base64FromBytes(message.frame);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.status !== 0) {
+      obj.status = Math.round(message.status);
+    }
+    if (message.errorSource !== "") {
+      obj.errorSource = message.errorSource;
+    }
+    if (message.format !== 0) {
+      obj.format = dataFrameFormatToJSON(message.format);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryChunkedDataResponse>, I>>(
+    base?: I,
+  ): QueryChunkedDataResponse {
+    return QueryChunkedDataResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryChunkedDataResponse>, I>>(
+    object: I,
+  ): QueryChunkedDataResponse {
+    const message = createBaseQueryChunkedDataResponse();
+    message.refId = object.refId ?? "";
+    message.frameId = object.frameId ?? "";
+    message.frame = object.frame ?? Buffer.alloc(0);
+    message.error = object.error ?? "";
+    message.status = object.status ?? 0;
+    message.errorSource = object.errorSource ?? "";
+    message.format = object.format ?? 0;
     return message;
   },
 };
@@ -5927,11 +6509,35 @@ export const DataService = {
       Buffer.from(QueryDataResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): QueryDataResponse => QueryDataResponse.decode(value),
   },
+  /**
+   * Runs a batch of queries and streams the results in chunks: a frame is
+   * sent once with its schema and first rows, later chunks with the same
+   * frameId append rows to it.
+   */
+  queryChunkedData: {
+    path: "/pluginv2.Data/QueryChunkedData" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: QueryChunkedDataRequest): Buffer =>
+      Buffer.from(QueryChunkedDataRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): QueryChunkedDataRequest =>
+      QueryChunkedDataRequest.decode(value),
+    responseSerialize: (value: QueryChunkedDataResponse): Buffer =>
+      Buffer.from(QueryChunkedDataResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QueryChunkedDataResponse =>
+      QueryChunkedDataResponse.decode(value),
+  },
 } as const;
 
 export interface DataServer extends UntypedServiceImplementation {
   /** Runs a batch of queries and returns one response per query. */
   queryData: handleUnaryCall<QueryDataRequest, QueryDataResponse>;
+  /**
+   * Runs a batch of queries and streams the results in chunks: a frame is
+   * sent once with its schema and first rows, later chunks with the same
+   * frameId append rows to it.
+   */
+  queryChunkedData: handleServerStreamingCall<QueryChunkedDataRequest, QueryChunkedDataResponse>;
 }
 
 export interface DataClient extends Client {
@@ -5951,6 +6557,20 @@ export interface DataClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: QueryDataResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Runs a batch of queries and streams the results in chunks: a frame is
+   * sent once with its schema and first rows, later chunks with the same
+   * frameId append rows to it.
+   */
+  queryChunkedData(
+    request: QueryChunkedDataRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<QueryChunkedDataResponse>;
+  queryChunkedData(
+    request: QueryChunkedDataRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<QueryChunkedDataResponse>;
 }
 
 export const DataClient = makeGenericClientConstructor(DataService, "pluginv2.Data") as unknown as {

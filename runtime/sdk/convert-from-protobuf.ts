@@ -3,7 +3,7 @@
  * lives here (like the Go SDK's convert_from_protobuf.go); adapters call
  * these and nothing else parses request fields.
  */
-import type * as pb from "../../output/pluginv2/backend.js";
+import * as pb from "../../output/pluginv2/backend.js";
 import type {
   AppInstanceSettings,
   DataSourceInstanceSettings,
@@ -40,27 +40,13 @@ export function pluginContextFromProto<J>(
     grafanaConfig,
     userAgent,
     ...rest
-  } = context ?? emptyContext();
+  } = context ?? pb.PluginContext.create();
   return {
     ...rest,
     dataSourceInstanceSettings: ds ? dataSourceSettingsFromProto(ds, parseJsonData) : undefined,
     appInstanceSettings: app ? appSettingsFromProto(app, parseJsonData) : undefined,
     grafanaConfig: new GrafanaConfig(grafanaConfig),
     userAgent: parseUserAgent(userAgent),
-  };
-}
-
-function emptyContext(): pb.PluginContext {
-  return {
-    orgId: 0n,
-    pluginId: "",
-    user: undefined,
-    appInstanceSettings: undefined,
-    dataSourceInstanceSettings: undefined,
-    grafanaConfig: {},
-    pluginVersion: "",
-    userAgent: "",
-    apiVersion: "",
   };
 }
 

@@ -34,8 +34,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const interopDir = path.join(repoRoot, "test", "interop");
 const cacheRoot = path.join(repoRoot, ".tmp");
 const ownProtoDir = path.join(repoRoot, "proto", "pluginv2");
-const upstreamProto =
-  "/work/shared/upstream/grafana-plugin-sdk-go/history/backend.2025-03-13.3795667d.proto";
 const debianGoPath = "/usr/share/gocode";
 /** Import path of the generated stubs; the Go sources import it. */
 const stubPkg = "grafanaplugints/interop/pluginv2";
@@ -75,7 +73,7 @@ async function build(): Promise<GoInterop> {
   if (protoFiles.length === 0) {
     return {
       ok: false,
-      reason: `no pluginv2 proto: neither ${ownProtoDir}/*.proto nor ${upstreamProto} exists`,
+      reason: `no pluginv2 proto in ${ownProtoDir}`,
     };
   }
   const goFiles = await listFiles(interopDir);
@@ -170,7 +168,6 @@ async function protoSources(): Promise<{ abs: string; rel: string }[]> {
     if (own.length > 0)
       return own.map((f) => ({ abs: path.join(ownProtoDir, f), rel: `pluginv2/${f}` }));
   }
-  if (existsSync(upstreamProto)) return [{ abs: upstreamProto, rel: "pluginv2/backend.proto" }];
   return [];
 }
 
