@@ -7,6 +7,7 @@
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ProtocolModel, ServiceModel, StreamingKind } from "./model.js";
 import { handlerInterfaceName, SUPPORT_STEM } from "./generate-handlers.js";
+import { serviceSymbols } from "./naming.js";
 import { emitForServices, type GeneratedFile } from "./source-file.js";
 
 const methodFactory: Record<StreamingKind, string> = {
@@ -23,7 +24,7 @@ export function adapterFunctionName(service: ServiceModel): string {
 export function generateAdapters(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
   return emitForServices(model, file, "adapters", (service, source, imports) => {
     const handler = imports.type(`${file.name}.handlers`, handlerInterfaceName(service));
-    const server = imports.type(service.stem, `${service.name}Server`);
+    const server = imports.type(`${service.stem}.grpc`, serviceSymbols(service).server);
     const options = imports.type(SUPPORT_STEM, "AdapterOptions");
     const entries = service.rpcs.map((rpc) => {
       const factory = imports.value(SUPPORT_STEM, methodFactory[rpc.kind]);
@@ -35,7 +36,7 @@ export function generateAdapters(model: ProtocolModel, file: DescFile): Generate
       name: adapterFunctionName(service),
       isExported: true,
       docs: [
-        `Serves a {@link ${handlerInterfaceName(service)}} as \`${service.fullName}\`: pass the result to \`server.addService(${service.name}Service, …)\`.`,
+        `Serves a {@link ${handlerInterfaceName(service)}} as \`${service.fullName}\`: pass the result to \`server.addService(${serviceSymbols(service).definition}, …)\`.`,
       ],
       parameters: [
         { name: "handler", type: handler },

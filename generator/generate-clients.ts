@@ -7,6 +7,7 @@ import type { DescFile } from "@bufbuild/protobuf";
 import { Scope } from "ts-morph";
 import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
 import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
+import { serviceSymbols } from "./naming.js";
 import { docText, emitForServices, type ImportSet, type GeneratedFile } from "./source-file.js";
 
 export function typedClientName(service: ServiceModel): string {
@@ -15,7 +16,7 @@ export function typedClientName(service: ServiceModel): string {
 
 export function generateClients(model: ProtocolModel, file: DescFile): GeneratedFile | undefined {
   return emitForServices(model, file, "clients", (service, source, imports) => {
-    const raw = imports.value(service.stem, `${service.name}Client`);
+    const raw = imports.value(`${service.stem}.grpc`, serviceSymbols(service).client);
     const className = typedClientName(service);
     source.addClass({
       name: className,

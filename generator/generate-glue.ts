@@ -8,6 +8,7 @@ import type { PluginSetModel, ProtocolModel } from "./model.js";
 import { adapterFunctionName } from "./generate-adapters.js";
 import { typedClientName } from "./generate-clients.js";
 import { handlerInterfaceName } from "./generate-handlers.js";
+import { serviceSymbols } from "./naming.js";
 import {
   docText,
   finishSourceFile,
@@ -87,9 +88,9 @@ function pluginSetLiteral(set: PluginSetModel, imports: ImportSet): string {
   const plugins = set.services.map((s) => {
     const fields = [
       `serviceName: ${JSON.stringify(s.fullName)}`,
-      `service: ${imports.value(s.stem, `${s.name}Service`)}`,
+      `service: ${imports.value(`${s.stem}.grpc`, serviceSymbols(s).definition)}`,
       `createService: ${imports.value(`${s.stem}.adapters`, adapterFunctionName(s))}`,
-      `Client: ${imports.value(s.stem, `${s.name}Client`)}`,
+      `Client: ${imports.value(`${s.stem}.grpc`, serviceSymbols(s).client)}`,
       `TypedClient: ${imports.value(`${s.stem}.clients`, typedClientName(s))}`,
     ];
     return `${JSON.stringify(s.goPluginName)}: { ${fields.join(", ")} },`;

@@ -6,11 +6,16 @@
  */
 import type { DescEnum, DescField, DescFile, DescMessage } from "@bufbuild/protobuf";
 import { FieldDescriptorProto_Label, FieldDescriptorProto_Type } from "@bufbuild/protobuf/wkt";
+import { adapterFunctionName } from "./generate-adapters.js";
+import { typedClientName } from "./generate-clients.js";
+import { handlerInterfaceName } from "./generate-handlers.js";
 import { generatedNote } from "./header.js";
+import { serviceSymbols, tsTypeName } from "./naming.js";
 import type { ProtocolModel } from "./model.js";
 import type { GeneratedFile } from "./source-file.js";
 
-export const MANIFEST_FORMAT = 1;
+/** 2: TypeScript symbol names (tsKey, tsName, typescript) added. */
+export const MANIFEST_FORMAT = 2;
 
 export interface ManifestField {
   name: string;
@@ -22,6 +27,15 @@ export interface ManifestField {
   map?: { key: string; value: string; valueTypeName?: string };
   oneof?: string;
   proto3Optional?: boolean;
+}
+
+interface ServiceSymbols {
+  definition: string;
+  server: string;
+  client: string;
+  handler: string;
+  adapter: string;
+  typedClient: string;
 }
 
 export interface Manifest {
@@ -37,10 +51,23 @@ export interface Manifest {
   services: {
     name: string;
     file: string;
-    rpcs: { name: string; path: string; streaming: string; input: string; output: string }[];
+    rpcs: {
+      name: string;
+      path: string;
+      streaming: string;
+      input: string;
+      output: string;
+      tsKey: string;
+    }[];
+    typescript: ServiceSymbols;
   }[];
-  messages: { name: string; file: string; fields: ManifestField[] }[];
-  enums: { name: string; file: string; values: { name: string; number: number }[] }[];
+  messages: { name: string; tsName: string; file: string; fields: ManifestField[] }[];
+  enums: {
+    name: string;
+    tsName: string;
+    file: string;
+    values: { name: string; number: number }[];
+  }[];
 }
 
 export function buildManifest(model: ProtocolModel): Manifest {
@@ -73,7 +100,14 @@ export function buildManifest(model: ProtocolModel): Manifest {
         streaming: r.kind,
         input: r.input.fullName,
         output: r.output.fullName,
+        tsKey: r.key,
       })),
+      typescript: {
+        ...serviceSymbols(s),
+        handler: handlerInterfaceName(s),
+        adapter: adapterFunctionName(s),
+        typedClient: typedClientName(s),
+      },
     })),
     messages,
     enums,
@@ -92,12 +126,18 @@ function collectTypes(
   const visitEnum = (e: DescEnum) =>
     enums.push({
       name: e.typeName,
+      tsName: tsTypeName(e),
       file: file.proto.name,
       values: e.values.map((v) => ({ name: v.name, number: v.number })),
     });
   const visitMessage = (m: DescMessage) => {
     if (m.proto.options?.mapEntry) return;
-    messages.push({ name: m.typeName, file: file.proto.name, fields: m.fields.map(fieldShape) });
+    messages.push({
+      name: m.typeName,
+      tsName: tsTypeName(m),
+      file: file.proto.name,
+      fields: m.fields.map(fieldShape),
+    });
     m.nestedEnums.forEach(visitEnum);
     m.nestedMessages.forEach(visitMessage);
   };

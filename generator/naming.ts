@@ -1,24 +1,35 @@
 /**
- * Names as ts-proto spells them. Our generated files import ts-proto's
- * symbols by name, so these rules must follow ts-proto's (with the options we
- * pass it, see buf-template.ts): messages nested in messages are joined with
- * "_", services become `<Name>Service` / `<Name>Client` / `<Name>Server`, and
- * grpc-js method keys are the rpc name with a lower-case first letter.
+ * The names our generator chooses, each rule stated once. Every emitter and
+ * the manifest take names from here (through the model); nothing re-derives
+ * them. Message and enum names are ts-proto's and come from ts-proto itself
+ * (ts-proto-names.ts).
  */
 import type { DescEnum, DescFile, DescMessage, DescService } from "@bufbuild/protobuf";
 import { posix } from "node:path";
+import { tsProtoNames } from "./ts-proto-names.js";
 
-/** `Outer.Inner` → `Outer_Inner`: ts-proto's exported TypeScript name. */
+/** ts-proto's exported TypeScript name for a message or enum, as ts-proto computes it. */
 export function tsTypeName(desc: DescMessage | DescEnum): string {
-  const pkg = desc.file.proto.package;
-  const local = pkg ? desc.typeName.slice(pkg.length + 1) : desc.typeName;
-  return local.replace(/\./g, "_");
+  const name = tsProtoNames(desc.file).get(desc.typeName);
+  if (name === undefined)
+    throw new Error(`ts-proto gave no name for ${desc.typeName} (${desc.file.proto.name})`);
+  return name;
 }
 
-/** `CheckHealth` → `checkHealth`: ts-proto's grpc-js method key. */
+/**
+ * `CheckHealth` → `checkHealth`, `RenderCSV` → `renderCSV`: the key of an rpc
+ * in our grpc-js service definitions, handler interfaces, adapters and clients.
+ */
 export function methodKey(rpcName: string): string {
   return rpcName.charAt(0).toLowerCase() + rpcName.slice(1);
 }
+
+/** `Diagnostics` → `DiagnosticsService` etc.: the symbols generate-services.ts exports per service. */
+export const serviceSymbols = (service: { name: string }) => ({
+  definition: `${service.name}Service`,
+  server: `${service.name}Server`,
+  client: `${service.name}Client`,
+});
 
 /** `Diagnostics` → `diagnostics`: the lower-camel name we use for a service in glue and handler maps. */
 export function serviceKey(service: DescService): string {

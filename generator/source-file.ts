@@ -43,6 +43,11 @@ export class ImportSet {
 
   constructor(private readonly fromFile: string) {}
 
+  /** Names the file itself declares: an import of the same name gets an alias. */
+  reserve(names: string[]): void {
+    for (const name of names) this.locals.add(name);
+  }
+
   /** Import a value (or class) from the output file with this stem. */
   value(stem: string, name: string): string {
     return this.add(importPath(this.fromFile, stem), name, false);
@@ -84,7 +89,7 @@ export class ImportSet {
     if (!this.locals.has(name)) return name;
     const qualifier = module
       .replace(/\.js$/, "")
-      .replace(/\.(handlers|adapters|clients)$/, "")
+      .replace(/\.(handlers|adapters|clients|grpc)$/, "")
       .replace(/^(\.\.?\/)+/, "")
       .replace(/[^A-Za-z0-9_$]+/g, "_");
     let local = `${qualifier}_${name}`;
@@ -122,6 +127,14 @@ export function docText(...lines: string[]): string {
     .filter((l) => l.length > 0)
     .join("\n\n")
     .replace(/\*\//g, "*\\/");
+}
+
+/** A JSDoc block for code written as text (ts-morph adds its own for structures). */
+export function jsDoc(...lines: string[]): string {
+  const body = docText(...lines)
+    .split("\n")
+    .map((l) => (l ? ` * ${l}` : " *"));
+  return ["/**", ...body, " */"].join("\n");
 }
 
 /**

@@ -19,14 +19,6 @@ import {
   StreamTypedClient,
 } from "./pluginv2/backend.clients.js";
 import {
-  type AdmissionControlHandler,
-  type DataHandler,
-  type DiagnosticsHandler,
-  type ResourceConversionHandler,
-  type ResourceHandler,
-  type StreamHandler,
-} from "./pluginv2/backend.handlers.js";
-import {
   AdmissionControlClient,
   AdmissionControlService,
   DataClient,
@@ -39,7 +31,15 @@ import {
   ResourceService,
   StreamClient,
   StreamService,
-} from "./pluginv2/backend.js";
+} from "./pluginv2/backend.grpc.js";
+import {
+  type AdmissionControlHandler,
+  type DataHandler,
+  type DiagnosticsHandler,
+  type ResourceConversionHandler,
+  type ResourceHandler,
+  type StreamHandler,
+} from "./pluginv2/backend.handlers.js";
 
 /** go-plugin handshake constants: a plugin refuses to serve unless the cookie is set (go-plugin's contract). */
 export const handshake = {

@@ -12,6 +12,7 @@ import { copyFile, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../generator/generate-manifest.js";
+import type { StreamingKind } from "../generator/model.js";
 import {
   buildDescriptors,
   describedRpcs,
@@ -25,7 +26,6 @@ import {
   runGenerate,
   runTsc,
   strictNodeNextOptions,
-  tsProtoName,
   type CommandResult,
   type DescribedRpc,
 } from "./support/generate-helpers.js";
@@ -54,12 +54,22 @@ interface Generated {
 
 const dateOf = (revision: string) => revision.split(".")[1];
 
+async function readManifest(out: string): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(out, "protocol.json"), "utf8")) as Manifest;
+}
+
+/** Proto message name → the TypeScript name the manifest records for it. */
+function tsNames(manifest: Manifest): (protoName: string) => string {
+  const names = new Map(manifest.messages.map((m) => [m.name, m.tsName]));
+  return (protoName) => names.get(protoName) ?? `<no tsName for ${protoName}>`;
+}
+
 /** A plugin that implements only CheckHealth, plus lines that must not compile. */
 function checkHealthPlugin(): string {
   return `import { Server } from "@grpc/grpc-js";
 import { pluginSets, type PluginHandlersV2 } from "./out/glue.js";
 import { createDiagnosticsService } from "./out/pluginv2/backend.adapters.js";
-import { DiagnosticsService } from "./out/pluginv2/backend.js";
+import { DiagnosticsService } from "./out/pluginv2/backend.grpc.js";
 
 const handlers: PluginHandlersV2 = {
   diagnostics: { checkHealth: async () => ({ status: 1, message: "ok" }) },
@@ -144,51 +154,56 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
     );
   });
 
+  // Names are read from the manifest the generator wrote (never recomputed
+  // here), and checked against the TypeScript it emitted.
   it.each(revisions)(
     "%s: every rpc is in the handler interface with its kind",
     async (revision) => {
       const { out, rpcs } = byDefaults.get(revision)!;
+      const manifest = await readManifest(out);
+      const tsName = tsNames(manifest);
       const handlers = await exportedShapes(path.join(out, "pluginv2/backend.handlers.ts"));
       expect(rpcs.length).toBeGreaterThanOrEqual(7);
-      for (const service of new Set(rpcs.map((r) => r.service))) {
-        const expected = rpcs
-          .filter((r) => r.service === service)
-          .map((r) => [
-            r.name.charAt(0).toLowerCase() + r.name.slice(1),
-            `${handlerTypeOf[r.kind]}<${tsProtoName(r.input, "pluginv2")}, ${tsProtoName(r.output, "pluginv2")}>`,
-          ]);
-        const shape = handlers.get(`${service}Handler`);
-        expect(shape?.kind, `${service}Handler`).toBe("interface");
+      for (const service of manifest.services) {
+        const expected = service.rpcs.map((r) => [
+          r.tsKey,
+          `${handlerTypeOf[r.streaming as StreamingKind]}<${tsName(r.input)}, ${tsName(r.output)}>`,
+        ]);
+        const shape = handlers.get(service.typescript.handler);
+        expect(shape?.kind, service.typescript.handler).toBe("interface");
         expect([...shape!.members]).toEqual(expected);
       }
       expect([...handlers.keys()].sort()).toEqual(
-        [...new Set(rpcs.map((r) => `${r.service}Handler`))].sort(),
+        manifest.services.map((s) => s.typescript.handler).sort(),
       );
     },
   );
 
   it.each(revisions)(
-    "%s: every service has an adapter, a typed client and a glue entry",
+    "%s: every service has grpc-js bindings, an adapter, a typed client and a glue entry",
     async (revision) => {
       const { out, rpcs } = byDefaults.get(revision)!;
-      const [adapters, clients, glue] = await Promise.all([
+      const manifest = await readManifest(out);
+      const [grpc, adapters, clients, glue] = await Promise.all([
+        exportedShapes(path.join(out, "pluginv2/backend.grpc.ts")),
         exportedShapes(path.join(out, "pluginv2/backend.adapters.ts")),
         exportedShapes(path.join(out, "pluginv2/backend.clients.ts")),
         exportedShapes(path.join(out, "glue.ts")),
       ]);
-      const services = [...new Set(rpcs.map((r) => r.service))];
-      for (const service of services) {
-        expect(adapters.get(`create${service}Service`)?.kind).toBe("function");
-        const methods = rpcs
-          .filter((r) => r.service === service)
-          .map((r) => r.name.charAt(0).toLowerCase() + r.name.slice(1));
-        expect([...clients.get(`${service}TypedClient`)!.members.keys()]).toEqual([
-          "connect",
-          ...methods,
-        ]);
+      expect(manifest.services.map((s) => s.name)).toEqual([
+        ...new Set(rpcs.map((r) => `pluginv2.${r.service}`)),
+      ]);
+      for (const { typescript: ts, rpcs: serviceRpcs } of manifest.services) {
+        expect(adapters.get(ts.adapter)?.kind).toBe("function");
+        const keys = serviceRpcs.map((r) => r.tsKey);
+        expect([...grpc.get(ts.server)!.members.keys()]).toEqual(keys);
+        expect([...clients.get(ts.typedClient)!.members.keys()]).toEqual(["connect", ...keys]);
       }
       expect([...glue.get("PluginHandlersV2")!.members]).toEqual(
-        services.map((s) => [s.toLowerCase(), `${s}Handler`]),
+        manifest.pluginSets[0].plugins.map((p) => [
+          p.name,
+          manifest.services.find((s) => s.name === p.service)!.typescript.handler,
+        ]),
       );
       expect([...glue.get("VersionedPluginHandlers")!.members]).toEqual([
         ["2", "PluginHandlersV2"],
@@ -198,9 +213,7 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
 
   it.each(revisions)("%s: every rpc is in the manifest with its kind", async (revision) => {
     const { out, rpcs } = byDefaults.get(revision)!;
-    const manifest = JSON.parse(
-      await readFile(path.join(out, "protocol.json"), "utf8"),
-    ) as Manifest;
+    const manifest = await readManifest(out);
     expect(
       manifest.services.flatMap((s) =>
         s.rpcs.map((r) => ({ path: r.path, kind: r.streaming, input: r.input, output: r.output })),

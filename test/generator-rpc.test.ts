@@ -15,10 +15,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHealthService } from "../output/grpc/health/v1/health.adapters.js";
 import { HealthTypedClient } from "../output/grpc/health/v1/health.clients.js";
-import { HealthService } from "../output/grpc/health/v1/health.js";
+import { HealthService } from "../output/grpc/health/v1/health.grpc.js";
 import { createGRPCBrokerService } from "../output/plugin/grpc_broker.adapters.js";
 import { GRPCBrokerTypedClient } from "../output/plugin/grpc_broker.clients.js";
-import { GRPCBrokerService, type ConnInfo } from "../output/plugin/grpc_broker.js";
+import { GRPCBrokerService } from "../output/plugin/grpc_broker.grpc.js";
+import type { ConnInfo } from "../output/plugin/grpc_broker.js";
 import {
   createDataService,
   createDiagnosticsService,
@@ -32,12 +33,12 @@ import {
   StreamTypedClient,
 } from "../output/pluginv2/backend.clients.js";
 import {
-  CheckHealthResponse_HealthStatus,
   DataService,
   DiagnosticsService,
   ResourceService,
   StreamService,
-} from "../output/pluginv2/backend.js";
+} from "../output/pluginv2/backend.grpc.js";
+import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
 import type { DiagnosticsHandler, StreamHandler } from "../output/pluginv2/backend.handlers.js";
 import { RpcError, type CallContext } from "../output/rpc-support.js";
 

@@ -3,12 +3,15 @@
 // buf plugin as a pure function over inline protos (compiled with buf, no
 // ts-proto, no formatting).
 
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bufTemplate, tsProtoOptions } from "../generator/command/buf-template.js";
+import { readBufGen, tsProtoOptions } from "../generator/buf-gen.js";
+import { bufTemplate } from "../generator/command/buf-template.js";
 import { parseGenerateArgs, UsageError } from "../generator/command/generate-args.js";
 import {
   ConfigError,
@@ -24,6 +27,7 @@ import { importPath, methodKey } from "../generator/naming.js";
 import { parsePluginParameters } from "../generator/parameters.js";
 import { generateFiles } from "../generator/plugin.js";
 import {
+  bufBinary,
   buildDescriptors,
   osTempDir,
   readTree,
@@ -194,6 +198,7 @@ describe("diffManifests", () => {
           path: "/pluginv2.Data/QueryChunked",
           streaming: "server-streaming",
           input: "pluginv2.QueryDataRequest",
+          tsKey: "queryChunked",
           output: "pluginv2.QueryDataResponse",
         }),
     );
@@ -288,7 +293,12 @@ describe("diffManifests", () => {
         type: "int64",
         label: "optional",
       });
-      m.messages.push({ name: "pluginv2.Extra", file: "pluginv2/backend.proto", fields: [] });
+      m.messages.push({
+        name: "pluginv2.Extra",
+        tsName: "Extra",
+        file: "pluginv2/backend.proto",
+        fields: [],
+      });
       const health = m.enums.find((e) => e.name === "pluginv2.CheckHealthResponse.HealthStatus")!;
       health.values = health.values.filter((v) => v.number !== 2);
       health.values.push({ name: "DEGRADED", number: 7 });
@@ -303,32 +313,8 @@ describe("diffManifests", () => {
 });
 
 describe("buf.gen.yaml and the command's buf template", () => {
-  /** The `opt:` list items of the plugin entry whose `local:` line contains `plugin` (minimal YAML reading). */
-  function yamlOpts(yaml: string, plugin: string): string[] {
-    const lines = yaml.split("\n");
-    const start = lines.findIndex((l) => /^\s*- local:/.test(l) && l.includes(plugin));
-    expect(start, `plugin ${plugin} in buf.gen.yaml`).toBeGreaterThanOrEqual(0);
-    const opts: string[] = [];
-    let inOpt = false;
-    for (const line of lines.slice(start + 1)) {
-      if (/^\s*- local:/.test(line)) break;
-      if (/^\s*opt:\s*$/.test(line)) inOpt = true;
-      else if (inOpt && /^\s*- /.test(line)) opts.push(line.replace(/^\s*- /, "").trim());
-      else if (inOpt && line.trim() !== "" && !line.trim().startsWith("#")) inOpt = false;
-    }
-    return opts;
-  }
-
-  it("buf.gen.yaml passes ts-proto exactly tsProtoOptions", async () => {
-    const yaml = await readFile(path.join(repoRoot, "buf.gen.yaml"), "utf8");
-    expect(yamlOpts(yaml, "protoc-gen-ts_proto")).toEqual(tsProtoOptions);
-    expect(yamlOpts(yaml, "protoc-gen-grafana-plugin")).toEqual(["config=protocol.config.json"]);
-    expect(yaml).toMatch(
-      /protoc-gen-grafana-plugin\.ts"\]\s*\n\s*out: output\s*\n\s*strategy: all/,
-    );
-  });
-
-  it("the command's template runs the same plugins with the same options", () => {
+  it("the command's template is buf.gen.yaml with the plugins pointed at the tools", () => {
+    const file = readBufGen();
     const template = JSON.parse(
       bufTemplate({
         tsProtoPlugin: "/ts-proto",
@@ -337,16 +323,40 @@ describe("buf.gen.yaml and the command's buf template", () => {
         out: "/out",
       }),
     );
-    expect(template.version).toBe("v2");
+    expect(template.version).toBe(file.version);
     expect(template.plugins).toEqual([
-      { local: "/ts-proto", out: "/out", opt: tsProtoOptions },
+      { local: "/ts-proto", out: "/out", opt: tsProtoOptions() },
       { local: ["node", "plugin.ts"], out: "/out", strategy: "all", opt: ["config=/c.json"] },
     ]);
+    expect(tsProtoOptions()).toContain("outputServices=false");
     const noConfig = JSON.parse(
       bufTemplate({ tsProtoPlugin: "t", grafanaPlugin: ["g"], configPath: undefined, out: "o" }),
     );
     expect(noConfig.plugins[1].opt).toEqual([]);
   });
+
+  it("buf itself accepts buf.gen.yaml and generates the same messages", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "bufgen-"));
+    try {
+      await cp(path.join(repoRoot, "proto"), path.join(dir, "proto"), { recursive: true });
+      await cp(path.join(repoRoot, "buf.yaml"), path.join(dir, "buf.yaml"));
+      await cp(path.join(repoRoot, "protocol.config.json"), path.join(dir, "protocol.config.json"));
+      await symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+      await symlink(path.join(repoRoot, "generator"), path.join(dir, "generator"));
+      execFileSync(
+        bufBinary(),
+        ["generate", "--template", path.join(repoRoot, "buf.gen.yaml"), "proto"],
+        { cwd: dir, stdio: "pipe" },
+      );
+      const ours = await readFile(path.join(dir, "output/pluginv2/backend.grpc.ts"), "utf8");
+      expect(ours).toContain("export const DiagnosticsService = {");
+      const messages = await readFile(path.join(dir, "output/pluginv2/backend.ts"), "utf8");
+      expect(messages).toContain("export const CheckHealthRequest");
+      expect(messages).not.toContain("@grpc/grpc-js");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("headers", () => {
@@ -376,7 +386,7 @@ describe("headers", () => {
       const [first, second] = text.split("\n");
       expect(first, name).toMatch(/^\/\/ Code generated by .+\. DO NOT EDIT\.$/);
       const sources = second.replace(/^\/\/ source: /, "").split(", ");
-      const stem = name.replace(/(\.handlers|\.adapters|\.clients)?\.ts$/, "");
+      const stem = name.replace(/(\.handlers|\.adapters|\.clients|\.grpc)?\.ts$/, "");
       const expected =
         name === "glue.ts"
           ? "protocol.config.json"
@@ -415,11 +425,12 @@ service Widgets {
 message Outer { message Inner { string id = 1; } Inner inner = 1; }
 `;
 
-  it("emits handlers, adapters, clients per file plus glue, manifest and support", async () => {
+  it("emits grpc-js bindings, handlers, adapters, clients per file plus glue, manifest and support", async () => {
     const files = await generate({ "acme/widgets.proto": nested }, defaultProtocolConfig);
     expect([...files.keys()]).toEqual([
       "acme/widgets.adapters.ts",
       "acme/widgets.clients.ts",
+      "acme/widgets.grpc.ts",
       "acme/widgets.handlers.ts",
       "glue.ts",
       "protocol.json",
@@ -517,9 +528,11 @@ message Outer { message Inner { string id = 1; } Inner inner = 1; }
 });
 
 describe("naming", () => {
-  it("methodKey lower-cases the first letter, as ts-proto's grpc-js keys do", () => {
+  it("methodKey lower-cases the first letter only (acronyms and digits kept)", () => {
     expect(methodKey("CheckHealth")).toBe("checkHealth");
     expect(methodKey("GRPCBroker")).toBe("gRPCBroker");
+    expect(methodKey("RenderCSV")).toBe("renderCSV");
+    expect(methodKey("Get_V2Status")).toBe("get_V2Status");
   });
 
   it("importPath gives relative ESM specifiers with .js", () => {

@@ -8,10 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { credentials } from "@grpc/grpc-js";
 import { protocol } from "../output/glue.js";
 import { HealthTypedClient } from "../output/grpc/health/v1/health.clients.js";
-import {
-  HealthClient,
-  HealthCheckResponse_ServingStatus,
-} from "../output/grpc/health/v1/health.js";
+import { HealthClient } from "../output/grpc/health/v1/health.grpc.js";
+import { HealthCheckResponse_ServingStatus } from "../output/grpc/health/v1/health.js";
 import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
 import { startPlugin, type PluginLogEntry } from "../runtime/index.js";
 import { exampleExecutable } from "./support/example-plugin.js";

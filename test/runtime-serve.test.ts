@@ -11,10 +11,8 @@ import { credentials, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../output/glue.js";
 import { HealthTypedClient } from "../output/grpc/health/v1/health.clients.js";
-import {
-  HealthClient,
-  HealthCheckResponse_ServingStatus,
-} from "../output/grpc/health/v1/health.js";
+import { HealthClient } from "../output/grpc/health/v1/health.grpc.js";
+import { HealthCheckResponse_ServingStatus } from "../output/grpc/health/v1/health.js";
 import { DiagnosticsTypedClient } from "../output/pluginv2/backend.clients.js";
 import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
 import {

@@ -1,30 +1,10 @@
 /**
- * The buf generation template the command runs (buf.gen.yaml in this repo
- * says the same for people who call `buf generate` themselves). Local plugins
- * only: generation works offline.
- *
- * ts-proto options, and why:
- * - outputServices=grpc-js: grpc-js service definitions and clients, the
- *   transport go-plugin hosts speak.
- * - env=node: bytes fields are Buffers (a Uint8Array), what grpc-js hands us.
- * - forceLong=bigint: int64 fields (epoch ms, ids) as bigint, no precision loss.
- * - useOptionals=none: decoded messages always carry every field (proto3
- *   defaults), so handlers never check for undefined scalars; handlers may
- *   still *return* partial messages (see rpc-support DeepPartial).
- * - oneof: default (flat optional fields); the plugin protocol has no oneofs
- *   today, and flat fields keep a future one source-compatible.
- * - esModuleInterop, importSuffix=.js: ESM output that Node runs as is.
- * - exportCommonSymbols=false: no clashing helper exports between files.
+ * The buf generation template the command runs: buf.gen.yaml (the one
+ * statement of plugins and options, see generator/buf-gen.ts) with the
+ * plugins pointed at the installed tools, output into a scratch directory and
+ * the glue config the command was given.
  */
-export const tsProtoOptions = [
-  "outputServices=grpc-js",
-  "env=node",
-  "forceLong=bigint",
-  "useOptionals=none",
-  "esModuleInterop=true",
-  "importSuffix=.js",
-  "exportCommonSymbols=false",
-];
+import { grafanaPluginEntry, readBufGen, tsProtoPlugin } from "../buf-gen.js";
 
 export interface TemplateInput {
   tsProtoPlugin: string;
@@ -34,16 +14,19 @@ export interface TemplateInput {
 }
 
 export function bufTemplate(input: TemplateInput): string {
+  const template = readBufGen();
+  const { local: _ts, out: _tsOut, ...tsProto } = tsProtoPlugin(template);
+  const { local: _g, out: _gOut, opt, ...grafana } = grafanaPluginEntry(template);
+  const otherOpts = (opt ?? []).filter((o) => !o.startsWith("config="));
   return JSON.stringify({
-    version: "v2",
+    version: template.version,
     plugins: [
-      { local: input.tsProtoPlugin, out: input.out, opt: tsProtoOptions },
+      { local: input.tsProtoPlugin, out: input.out, ...tsProto },
       {
         local: input.grafanaPlugin,
         out: input.out,
-        // One invocation over all files: the glue and manifest span packages.
-        strategy: "all",
-        opt: input.configPath ? [`config=${input.configPath}`] : [],
+        ...grafana,
+        opt: [...otherOpts, ...(input.configPath ? [`config=${input.configPath}`] : [])],
       },
     ],
   });

@@ -3,8 +3,9 @@
 // Regenerate with `npm run generate` (grafana-plugin-ts generate); edit the .proto or the generator instead.
 
 import { type AdapterOptions, bidiStreamingMethod } from "../rpc-support.js";
+import { type GRPCBrokerServer } from "./grpc_broker.grpc.js";
 import { type GRPCBrokerHandler } from "./grpc_broker.handlers.js";
-import { ConnInfo, type GRPCBrokerServer } from "./grpc_broker.js";
+import { ConnInfo } from "./grpc_broker.js";
 
 /** Serves a {@link GRPCBrokerHandler} as `plugin.GRPCBroker`: pass the result to `server.addService(GRPCBrokerService, …)`. */
 export function createGRPCBrokerService(

@@ -4,7 +4,8 @@
 
 import { type ChannelCredentials, type ClientOptions } from "@grpc/grpc-js";
 import { type ClientCallOptions, type ResponseStream, bidiStreamingCall } from "../rpc-support.js";
-import { ConnInfo, GRPCBrokerClient } from "./grpc_broker.js";
+import { GRPCBrokerClient } from "./grpc_broker.grpc.js";
+import { ConnInfo } from "./grpc_broker.js";
 
 /** Promise and async-iterator client for `plugin.GRPCBroker`. */
 export class GRPCBrokerTypedClient {

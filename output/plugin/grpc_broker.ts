@@ -4,17 +4,6 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  Client,
-  type ClientDuplexStream,
-  type ClientOptions,
-  type handleBidiStreamingCall,
-  makeGenericClientConstructor,
-  type Metadata,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
 
 /** Announces a connection one side offers the other for an extra service. */
 export interface ConnInfo {
@@ -264,52 +253,6 @@ export const ConnInfo_Knock: MessageFns<ConnInfo_Knock> = {
     message.error = object.error ?? "";
     return message;
   },
-};
-
-/**
- * Lets host and plugin open further gRPC connections to each other, e.g. so
- * a plugin can call back into the host. Optional for plugins that never do.
- */
-export type GRPCBrokerService = typeof GRPCBrokerService;
-export const GRPCBrokerService = {
-  /** One long-lived stream in each direction carrying connection offers. */
-  startStream: {
-    path: "/plugin.GRPCBroker/StartStream" as const,
-    requestStream: true as const,
-    responseStream: true as const,
-    requestSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(value),
-    responseSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(value),
-  },
-} as const;
-
-export interface GRPCBrokerServer extends UntypedServiceImplementation {
-  /** One long-lived stream in each direction carrying connection offers. */
-  startStream: handleBidiStreamingCall<ConnInfo, ConnInfo>;
-}
-
-export interface GRPCBrokerClient extends Client {
-  /** One long-lived stream in each direction carrying connection offers. */
-  startStream(): ClientDuplexStream<ConnInfo, ConnInfo>;
-  startStream(options: Partial<CallOptions>): ClientDuplexStream<ConnInfo, ConnInfo>;
-  startStream(
-    metadata: Metadata,
-    options?: Partial<CallOptions>,
-  ): ClientDuplexStream<ConnInfo, ConnInfo>;
-}
-
-export const GRPCBrokerClient = makeGenericClientConstructor(
-  GRPCBrokerService,
-  "plugin.GRPCBroker",
-) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): GRPCBrokerClient;
-  service: typeof GRPCBrokerService;
-  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

@@ -3,8 +3,9 @@
 // Regenerate with `npm run generate` (grafana-plugin-ts generate); edit the .proto or the generator instead.
 
 import { type AdapterOptions, unaryMethod } from "../rpc-support.js";
+import { type GRPCControllerServer } from "./grpc_controller.grpc.js";
 import { type GRPCControllerHandler } from "./grpc_controller.handlers.js";
-import { Empty, type GRPCControllerServer } from "./grpc_controller.js";
+import { Empty } from "./grpc_controller.js";
 
 /** Serves a {@link GRPCControllerHandler} as `plugin.GRPCController`: pass the result to `server.addService(GRPCControllerService, …)`. */
 export function createGRPCControllerService(

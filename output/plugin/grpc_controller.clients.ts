@@ -4,7 +4,8 @@
 
 import { type ChannelCredentials, type ClientOptions } from "@grpc/grpc-js";
 import { type ClientCallOptions, type DeepPartial, unaryCall } from "../rpc-support.js";
-import { Empty, GRPCControllerClient } from "./grpc_controller.js";
+import { GRPCControllerClient } from "./grpc_controller.grpc.js";
+import { Empty } from "./grpc_controller.js";
 
 /** Promise and async-iterator client for `plugin.GRPCController`. */
 export class GRPCControllerTypedClient {

@@ -4,18 +4,6 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  Client,
-  type ClientOptions,
-  type ClientUnaryCall,
-  type handleUnaryCall,
-  makeGenericClientConstructor,
-  type Metadata,
-  type ServiceError,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
 
 /** No arguments, no result. */
 export interface Empty {}
@@ -70,70 +58,6 @@ export const Empty: MessageFns<Empty> = {
     const message = createBaseEmpty();
     return message;
   },
-};
-
-/**
- * Served by every plugin process next to its own services. The host (Grafana,
- * through go-plugin) uses it to stop the plugin.
- */
-export type GRPCControllerService = typeof GRPCControllerService;
-export const GRPCControllerService = {
-  /**
-   * Asks the plugin to stop serving and exit cleanly. The host kills the
-   * process if it does not exit in time.
-   */
-  shutdown: {
-    path: "/plugin.GRPCController/Shutdown" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(value),
-    responseSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    responseDeserialize: (value: Buffer): Empty => Empty.decode(value),
-  },
-} as const;
-
-export interface GRPCControllerServer extends UntypedServiceImplementation {
-  /**
-   * Asks the plugin to stop serving and exit cleanly. The host kills the
-   * process if it does not exit in time.
-   */
-  shutdown: handleUnaryCall<Empty, Empty>;
-}
-
-export interface GRPCControllerClient extends Client {
-  /**
-   * Asks the plugin to stop serving and exit cleanly. The host kills the
-   * process if it does not exit in time.
-   */
-  shutdown(
-    request: Empty,
-    callback: (error: ServiceError | null, response: Empty) => void,
-  ): ClientUnaryCall;
-  shutdown(
-    request: Empty,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: Empty) => void,
-  ): ClientUnaryCall;
-  shutdown(
-    request: Empty,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: Empty) => void,
-  ): ClientUnaryCall;
-}
-
-export const GRPCControllerClient = makeGenericClientConstructor(
-  GRPCControllerService,
-  "plugin.GRPCController",
-) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): GRPCControllerClient;
-  service: typeof GRPCControllerService;
-  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

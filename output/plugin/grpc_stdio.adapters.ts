@@ -4,8 +4,9 @@
 
 import { type Empty } from "../google/protobuf/empty.js";
 import { type AdapterOptions, serverStreamingMethod } from "../rpc-support.js";
+import { type GRPCStdioServer } from "./grpc_stdio.grpc.js";
 import { type GRPCStdioHandler } from "./grpc_stdio.handlers.js";
-import { type GRPCStdioServer, StdioData } from "./grpc_stdio.js";
+import { StdioData } from "./grpc_stdio.js";
 
 /** Serves a {@link GRPCStdioHandler} as `plugin.GRPCStdio`: pass the result to `server.addService(GRPCStdioService, …)`. */
 export function createGRPCStdioService(

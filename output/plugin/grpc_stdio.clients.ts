@@ -10,7 +10,8 @@ import {
   type ResponseStream,
   serverStreamingCall,
 } from "../rpc-support.js";
-import { GRPCStdioClient, type StdioData } from "./grpc_stdio.js";
+import { GRPCStdioClient } from "./grpc_stdio.grpc.js";
+import { type StdioData } from "./grpc_stdio.js";
 
 /** Promise and async-iterator client for `plugin.GRPCStdio`. */
 export class GRPCStdioTypedClient {

@@ -4,18 +4,6 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  Client,
-  type ClientOptions,
-  type ClientReadableStream,
-  type handleServerStreamingCall,
-  makeGenericClientConstructor,
-  type Metadata,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
-import { Empty } from "../google/protobuf/empty.js";
 
 /** A chunk of output from one of the plugin's standard streams. */
 export interface StdioData {
@@ -151,65 +139,6 @@ export const StdioData: MessageFns<StdioData> = {
     message.data = object.data ?? Buffer.alloc(0);
     return message;
   },
-};
-
-/**
- * Served by the plugin process so the host can show the plugin's stdout and
- * stderr in its own logs. Stdout is also where the handshake line goes, so
- * after the handshake a plugin's output travels here instead.
- */
-export type GRPCStdioService = typeof GRPCStdioService;
-export const GRPCStdioService = {
-  /**
-   * Streams everything the plugin writes to stdout and stderr, as it is
-   * written. The host calls it once, early; output is sent only once, and a
-   * plugin may block on writes until the host reads.
-   */
-  streamStdio: {
-    path: "/plugin.GRPCStdio/StreamStdio" as const,
-    requestStream: false as const,
-    responseStream: true as const,
-    requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(value),
-    responseSerialize: (value: StdioData): Buffer => Buffer.from(StdioData.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StdioData => StdioData.decode(value),
-  },
-} as const;
-
-export interface GRPCStdioServer extends UntypedServiceImplementation {
-  /**
-   * Streams everything the plugin writes to stdout and stderr, as it is
-   * written. The host calls it once, early; output is sent only once, and a
-   * plugin may block on writes until the host reads.
-   */
-  streamStdio: handleServerStreamingCall<Empty, StdioData>;
-}
-
-export interface GRPCStdioClient extends Client {
-  /**
-   * Streams everything the plugin writes to stdout and stderr, as it is
-   * written. The host calls it once, early; output is sent only once, and a
-   * plugin may block on writes until the host reads.
-   */
-  streamStdio(request: Empty, options?: Partial<CallOptions>): ClientReadableStream<StdioData>;
-  streamStdio(
-    request: Empty,
-    metadata?: Metadata,
-    options?: Partial<CallOptions>,
-  ): ClientReadableStream<StdioData>;
-}
-
-export const GRPCStdioClient = makeGenericClientConstructor(
-  GRPCStdioService,
-  "plugin.GRPCStdio",
-) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): GRPCStdioClient;
-  service: typeof GRPCStdioService;
-  serviceName: string;
 };
 
 function bytesFromBase64(b64: string): Uint8Array {

@@ -4,6 +4,14 @@
 
 import { type AdapterOptions, serverStreamingMethod, unaryMethod } from "../rpc-support.js";
 import {
+  type AdmissionControlServer,
+  type DataServer,
+  type DiagnosticsServer,
+  type ResourceConversionServer,
+  type ResourceServer,
+  type StreamServer,
+} from "./backend.grpc.js";
+import {
   type AdmissionControlHandler,
   type DataHandler,
   type DiagnosticsHandler,
@@ -12,7 +20,6 @@ import {
   type StreamHandler,
 } from "./backend.handlers.js";
 import {
-  type AdmissionControlServer,
   type AdmissionRequest,
   type CallResourceRequest,
   CallResourceResponse,
@@ -22,8 +29,6 @@ import {
   CollectMetricsResponse,
   type ConversionRequest,
   ConversionResponse,
-  type DataServer,
-  type DiagnosticsServer,
   MutationResponse,
   type PublishStreamRequest,
   PublishStreamResponse,
@@ -31,11 +36,8 @@ import {
   QueryChunkedDataResponse,
   type QueryDataRequest,
   QueryDataResponse,
-  type ResourceConversionServer,
-  type ResourceServer,
   type RunStreamRequest,
   StreamPacket,
-  type StreamServer,
   type SubscribeStreamRequest,
   SubscribeStreamResponse,
   ValidationResponse,

@@ -12,6 +12,13 @@ import {
 } from "../rpc-support.js";
 import {
   AdmissionControlClient,
+  DataClient,
+  DiagnosticsClient,
+  ResourceClient,
+  ResourceConversionClient,
+  StreamClient,
+} from "./backend.grpc.js";
+import {
   AdmissionRequest,
   CallResourceRequest,
   type CallResourceResponse,
@@ -21,8 +28,6 @@ import {
   type CollectMetricsResponse,
   ConversionRequest,
   type ConversionResponse,
-  DataClient,
-  DiagnosticsClient,
   type MutationResponse,
   PublishStreamRequest,
   type PublishStreamResponse,
@@ -30,10 +35,7 @@ import {
   type QueryChunkedDataResponse,
   QueryDataRequest,
   type QueryDataResponse,
-  ResourceClient,
-  ResourceConversionClient,
   RunStreamRequest,
-  StreamClient,
   type StreamPacket,
   SubscribeStreamRequest,
   type SubscribeStreamResponse,

@@ -7,9 +7,10 @@
  */
 import { credentials as grpcCredentials, Channel, type ChannelCredentials } from "@grpc/grpc-js";
 import { GRPCControllerTypedClient } from "../../output/plugin/grpc_controller.clients.js";
-import { GRPCControllerClient } from "../../output/plugin/grpc_controller.js";
+import { GRPCControllerClient } from "../../output/plugin/grpc_controller.grpc.js";
 import { GRPCStdioTypedClient } from "../../output/plugin/grpc_stdio.clients.js";
-import { GRPCStdioClient, StdioData_Channel } from "../../output/plugin/grpc_stdio.js";
+import { GRPCStdioClient } from "../../output/plugin/grpc_stdio.grpc.js";
+import { StdioData_Channel } from "../../output/plugin/grpc_stdio.js";
 import type { ClientsFor, PluginSetDefinition, ProtocolGlue } from "../protocol-glue.js";
 import { decodeHandshakeCert, generateCertificate, type Certificate } from "../plugin/automtls.js";
 import {

@@ -5,13 +5,13 @@
  * end; brokering extra connections is not supported (no Grafana protocol uses it).
  */
 import type { Server } from "@grpc/grpc-js";
-import { HealthService } from "../../output/grpc/health/v1/health.js";
+import { HealthService } from "../../output/grpc/health/v1/health.grpc.js";
 import { createGRPCBrokerService } from "../../output/plugin/grpc_broker.adapters.js";
-import { GRPCBrokerService } from "../../output/plugin/grpc_broker.js";
+import { GRPCBrokerService } from "../../output/plugin/grpc_broker.grpc.js";
 import { createGRPCControllerService } from "../../output/plugin/grpc_controller.adapters.js";
-import { GRPCControllerService } from "../../output/plugin/grpc_controller.js";
+import { GRPCControllerService } from "../../output/plugin/grpc_controller.grpc.js";
 import { createGRPCStdioService } from "../../output/plugin/grpc_stdio.adapters.js";
-import { GRPCStdioService } from "../../output/plugin/grpc_stdio.js";
+import { GRPCStdioService } from "../../output/plugin/grpc_stdio.grpc.js";
 import type { Logger } from "../log/hclog.js";
 import { createHealthService, healthHandler } from "./health-service.js";
 import type { StdioRelay } from "./stdio-relay.js";

@@ -249,11 +249,6 @@ export async function exportedShapes(file: string): Promise<Map<string, Declared
   return shapes;
 }
 
-/** ts-proto's TypeScript name for a fully-qualified message name in `pkg` (`a.B.C` → `B_C`). */
-export function tsProtoName(fullName: string, pkg: string): string {
-  return fullName.slice(pkg.length + 1).replace(/\./g, "_");
-}
-
 /** The handler type our generator uses for each streaming kind (see output/rpc-support.ts). */
 export const handlerTypeOf: Record<StreamingKind, string> = {
   unary: "UnaryHandler",

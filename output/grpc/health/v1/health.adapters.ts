@@ -3,13 +3,13 @@
 // Regenerate with `npm run generate` (grafana-plugin-ts generate); edit the .proto or the generator instead.
 
 import { type AdapterOptions, serverStreamingMethod, unaryMethod } from "../../../rpc-support.js";
+import { type HealthServer } from "./health.grpc.js";
 import { type HealthHandler } from "./health.handlers.js";
 import {
   type HealthCheckRequest,
   HealthCheckResponse,
   type HealthListRequest,
   HealthListResponse,
-  type HealthServer,
 } from "./health.js";
 
 /** Serves a {@link HealthHandler} as `grpc.health.v1.Health`: pass the result to `server.addService(HealthService, …)`. */

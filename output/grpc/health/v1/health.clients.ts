@@ -10,10 +10,10 @@ import {
   serverStreamingCall,
   unaryCall,
 } from "../../../rpc-support.js";
+import { HealthClient } from "./health.grpc.js";
 import {
   HealthCheckRequest,
   type HealthCheckResponse,
-  HealthClient,
   HealthListRequest,
   type HealthListResponse,
 } from "./health.js";

@@ -4,20 +4,6 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  Client,
-  type ClientOptions,
-  type ClientReadableStream,
-  type ClientUnaryCall,
-  type handleServerStreamingCall,
-  type handleUnaryCall,
-  makeGenericClientConstructor,
-  type Metadata,
-  type ServiceError,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
 
 /**
  * grafana-plugin-ts's transcription of the gRPC health checking protocol
@@ -497,114 +483,6 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
     message.status = object.status ?? 0;
     return message;
   },
-};
-
-/** Health reports whether the server (or one of its services) can take calls. */
-export type HealthService = typeof HealthService;
-export const HealthService = {
-  /** One-off status; NOT_FOUND for an unknown service. */
-  check: {
-    path: "/grpc.health.v1.Health/Check" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: HealthCheckRequest): Buffer =>
-      Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest => HealthCheckRequest.decode(value),
-    responseSerialize: (value: HealthCheckResponse): Buffer =>
-      Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse => HealthCheckResponse.decode(value),
-  },
-  /** The status now and after every change, until the caller cancels. */
-  watch: {
-    path: "/grpc.health.v1.Health/Watch" as const,
-    requestStream: false as const,
-    responseStream: true as const,
-    requestSerialize: (value: HealthCheckRequest): Buffer =>
-      Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest => HealthCheckRequest.decode(value),
-    responseSerialize: (value: HealthCheckResponse): Buffer =>
-      Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse => HealthCheckResponse.decode(value),
-  },
-  /** Every service's status. */
-  list: {
-    path: "/grpc.health.v1.Health/List" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: HealthListRequest): Buffer =>
-      Buffer.from(HealthListRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthListRequest => HealthListRequest.decode(value),
-    responseSerialize: (value: HealthListResponse): Buffer =>
-      Buffer.from(HealthListResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthListResponse => HealthListResponse.decode(value),
-  },
-} as const;
-
-export interface HealthServer extends UntypedServiceImplementation {
-  /** One-off status; NOT_FOUND for an unknown service. */
-  check: handleUnaryCall<HealthCheckRequest, HealthCheckResponse>;
-  /** The status now and after every change, until the caller cancels. */
-  watch: handleServerStreamingCall<HealthCheckRequest, HealthCheckResponse>;
-  /** Every service's status. */
-  list: handleUnaryCall<HealthListRequest, HealthListResponse>;
-}
-
-export interface HealthClient extends Client {
-  /** One-off status; NOT_FOUND for an unknown service. */
-  check(
-    request: HealthCheckRequest,
-    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
-  ): ClientUnaryCall;
-  check(
-    request: HealthCheckRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
-  ): ClientUnaryCall;
-  check(
-    request: HealthCheckRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
-  ): ClientUnaryCall;
-  /** The status now and after every change, until the caller cancels. */
-  watch(
-    request: HealthCheckRequest,
-    options?: Partial<CallOptions>,
-  ): ClientReadableStream<HealthCheckResponse>;
-  watch(
-    request: HealthCheckRequest,
-    metadata?: Metadata,
-    options?: Partial<CallOptions>,
-  ): ClientReadableStream<HealthCheckResponse>;
-  /** Every service's status. */
-  list(
-    request: HealthListRequest,
-    callback: (error: ServiceError | null, response: HealthListResponse) => void,
-  ): ClientUnaryCall;
-  list(
-    request: HealthListRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: HealthListResponse) => void,
-  ): ClientUnaryCall;
-  list(
-    request: HealthListRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: HealthListResponse) => void,
-  ): ClientUnaryCall;
-}
-
-export const HealthClient = makeGenericClientConstructor(
-  HealthService,
-  "grpc.health.v1.Health",
-) as unknown as {
-  new (
-    address: string,
-    credentials: ChannelCredentials,
-    options?: Partial<ClientOptions>,
-  ): HealthClient;
-  service: typeof HealthService;
-  serviceName: string;
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
