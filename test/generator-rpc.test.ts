@@ -19,7 +19,7 @@ import { HealthService } from "../output/grpc/health/v1/health.grpc.js";
 import { createGRPCBrokerService } from "../output/plugin/grpc_broker.adapters.js";
 import { GRPCBrokerTypedClient } from "../output/plugin/grpc_broker.clients.js";
 import { GRPCBrokerService } from "../output/plugin/grpc_broker.grpc.js";
-import type { ConnInfo } from "../output/plugin/grpc_broker.js";
+import { ConnInfo } from "../output/plugin/grpc_broker.js";
 import {
   createDataService,
   createDiagnosticsService,
@@ -230,12 +230,9 @@ describe("generated adapters and typed clients over grpc-js", { timeout: 15_000 
 
   it("bidi: plugin.GRPCBroker StartStream answers every offer in order, then ends", async () => {
     const client = connect(GRPCBrokerTypedClient);
-    const offers = [1, 2, 3].map((serviceId): ConnInfo => ({
-      serviceId,
-      network: "",
-      address: "",
-      knock: { knock: true, ack: false, error: "" },
-    }));
+    const offers = [1, 2, 3].map((serviceId) =>
+      ConnInfo.fromPartial({ serviceId, knock: { knock: true } }),
+    );
     const answers: ConnInfo[] = [];
     for await (const answer of client.startStream(offers)) answers.push(answer);
     expect(answers).toEqual(

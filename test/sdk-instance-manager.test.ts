@@ -95,19 +95,15 @@ describe("createInstanceManager", () => {
       }),
       { onDisposeError: (e) => errors.push(e) },
     );
-    const app = (org: bigint, updated: number): PluginContext => ({
-      ...dsContext("x", 0),
-      orgId: org,
-      dataSourceInstanceSettings: undefined,
-      appInstanceSettings: {
-        jsonData: {},
-        rawJsonData: Buffer.alloc(0),
-        decryptedSecureJsonData: {},
-        lastUpdatedMS: BigInt(updated),
-        updated: new Date(updated),
-        apiVersion: "",
-      },
-    });
+    const app = (org: bigint, updated: number): PluginContext =>
+      pluginContextFromProto(
+        pb.PluginContext.fromPartial({
+          orgId: org,
+          pluginId: "p",
+          appInstanceSettings: { lastUpdatedMS: BigInt(updated) },
+        }),
+        (jsonData) => jsonData,
+      );
     const one = await manager.get(app(1n, 1));
     expect(await manager.get(app(2n, 1))).not.toBe(one);
     expect((await manager.get(app(1n, 5))).org).toBe(1n);

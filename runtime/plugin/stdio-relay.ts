@@ -7,7 +7,7 @@
  * (go-plugin < 1.5) never open it: after a grace period the output goes to
  * fd 2 instead, where the host logs it — nothing is lost, stdout stays clean.
  */
-import { StdioData_Channel, type StdioData } from "../../output/plugin/grpc_stdio.js";
+import { StdioData, StdioData_Channel } from "../../output/plugin/grpc_stdio.js";
 import { writeStderr } from "../log/hclog.js";
 
 type Write = typeof process.stdout.write;
@@ -93,7 +93,7 @@ export class StdioRelay {
         typeof chunk === "string"
           ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8")
           : Buffer.from(chunk);
-      this.push({ channel, data });
+      this.push(StdioData.create({ channel, data }));
       const callback = typeof encoding === "function" ? encoding : cb;
       if (callback) queueMicrotask(() => callback(null));
       return true;
