@@ -39,6 +39,16 @@ export const defaultProtocolConfig: ProtocolConfig = {
   infrastructurePackages: ["plugin", "google.protobuf"],
 };
 
+/**
+ * The `vN` rule, stated once: a package with no plugin set in the config is
+ * served as protocol version N when its name ends in `vN` (`pluginv2` → 2),
+ * else undefined (the model then serves it as version 1 and the command warns).
+ */
+export function versionFromPackageSuffix(pkg: string): number | undefined {
+  const match = /v(\d+)$/.exec(pkg);
+  return match ? Number(match[1]) : undefined;
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }

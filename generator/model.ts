@@ -6,7 +6,7 @@
  */
 import type { DescFile, DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
 import { getComments } from "@bufbuild/protoplugin";
-import type { HandshakeConfig, ProtocolConfig } from "./config.js";
+import { versionFromPackageSuffix, type HandshakeConfig, type ProtocolConfig } from "./config.js";
 import { fileStem, methodKey, serviceKey, tsTypeName } from "./naming.js";
 
 export type StreamingKind = "unary" | "server-streaming" | "client-streaming" | "bidi-streaming";
@@ -101,8 +101,7 @@ export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): P
 
 /** A package without a plugin set: version from its `vN` suffix, else 1. */
 function versionFromPackage(pkg: string): number {
-  const match = /v(\d+)$/.exec(pkg);
-  return match ? Number(match[1]) : 1;
+  return versionFromPackageSuffix(pkg) ?? 1;
 }
 
 function serviceModel(desc: DescService): ServiceModel {

@@ -12,7 +12,8 @@
 import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { handshake } from "../output/glue.js";
+import { protocol } from "../output/glue.js";
+import { parseHandshakeLine } from "../runtime/host/handshake-line.js";
 import { PROTOCOL_VERSIONS_ENV } from "../runtime/plugin/environment.js";
 import { timeToHandshake } from "./handshake-time.js";
 import { readPluginProject, type PluginProject } from "./plugin-files.js";
@@ -128,17 +129,23 @@ function planArches(arches: string[]) {
  * package whose binary cannot start fails here instead of in Grafana.
  */
 async function probeStartup(executable: string): Promise<number> {
+  const offeredVersions = Object.keys(protocol.pluginSets).map(Number);
   const timing = await timeToHandshake(executable, {
     env: {
-      [handshake.magicCookieKey]: handshake.magicCookieValue,
-      [PROTOCOL_VERSIONS_ENV]: "2",
+      [protocol.handshake.magicCookieKey]: protocol.handshake.magicCookieValue,
+      [PROTOCOL_VERSIONS_ENV]: offeredVersions.join(","),
       PATH: "/nonexistent",
     },
     inheritEnv: false,
     cwd: "/",
   });
-  if (!/^1\|\d+\|(unix|tcp)\|/.test(timing.line))
-    throw new Error(`${executable}: the first stdout line is not a handshake: ${timing.line}`);
+  try {
+    parseHandshakeLine(timing.line, offeredVersions, protocol.handshake.coreProtocolVersion);
+  } catch (error) {
+    throw new Error(
+      `${executable}: the first stdout line is not a handshake: ${(error as Error).message}`,
+    );
+  }
   return timing.ms;
 }
 

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { readFile, rm, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { versionFromPackageSuffix } from "../config.js";
 import type { Manifest } from "../generate-manifest.js";
 import { diffManifests, type ProtocolChange } from "../manifest-diff.js";
 import { bufTemplate } from "./buf-template.js";
@@ -122,7 +123,7 @@ async function configuredPackages(options: GenerateOptions): Promise<string[]> {
 function unversionedWarnings(manifest: Manifest, configured: string[]): string[] {
   return manifest.pluginSets.flatMap((set) =>
     set.packages
-      .filter((pkg) => !configured.includes(pkg) && !/v\d+$/.test(pkg))
+      .filter((pkg) => !configured.includes(pkg) && versionFromPackageSuffix(pkg) === undefined)
       .map(
         (pkg) =>
           `package ${pkg} has no plugin set in protocol.config.json and no vN suffix: it is served as protocol version ${set.protocolVersion}`,

@@ -4,7 +4,6 @@
  * Every check has its own message quoting the line, because a handshake
  * failure is the first (and most opaque) thing plugin authors meet.
  */
-import { CORE_PROTOCOL_VERSION } from "../plugin/environment.js";
 
 export interface Handshake {
   coreProtocolVersion: number;
@@ -21,7 +20,15 @@ export class HandshakeError extends Error {
   override name = "HandshakeError";
 }
 
-export function parseHandshakeLine(line: string, offeredVersions: readonly number[]): Handshake {
+/**
+ * @param coreProtocolVersion go-plugin's core protocol version, from the
+ *   generated glue's handshake (protocol.config.json says it once).
+ */
+export function parseHandshakeLine(
+  line: string,
+  offeredVersions: readonly number[],
+  coreProtocolVersion: number,
+): Handshake {
   const trimmed = line.trim();
   const parts = trimmed.split("|");
   const quote = JSON.stringify(trimmed.length > 200 ? trimmed.slice(0, 200) + "…" : trimmed);
@@ -30,9 +37,9 @@ export function parseHandshakeLine(line: string, offeredVersions: readonly numbe
       `unrecognized remote plugin message ${quote}: expected CORE|VERSION|NETWORK|ADDRESS|grpc (was anything printed to stdout before the handshake?)`,
     );
   const [core, version, network, address, protocol, cert, multiplex] = parts;
-  if (Number(core) !== CORE_PROTOCOL_VERSION)
+  if (Number(core) !== coreProtocolVersion)
     throw new HandshakeError(
-      `incompatible core protocol version ${core} in ${quote}: this host speaks ${CORE_PROTOCOL_VERSION}`,
+      `incompatible core protocol version ${core} in ${quote}: this host speaks ${coreProtocolVersion}`,
     );
   const protocolVersion = Number(version);
   if (!offeredVersions.includes(protocolVersion))
@@ -45,7 +52,7 @@ export function parseHandshakeLine(line: string, offeredVersions: readonly numbe
     throw new HandshakeError(`plugin speaks "${protocol}" in ${quote}; only grpc is supported`);
   if (!address) throw new HandshakeError(`empty address in ${quote}`);
   return {
-    coreProtocolVersion: CORE_PROTOCOL_VERSION,
+    coreProtocolVersion,
     protocolVersion,
     network,
     address,

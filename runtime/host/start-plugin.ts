@@ -94,7 +94,11 @@ export async function startPlugin<
   );
   let handshake: Handshake;
   try {
-    handshake = parseHandshakeLine(spawned.handshakeLine, offered);
+    handshake = parseHandshakeLine(
+      spawned.handshakeLine,
+      offered,
+      options.protocol.handshake.coreProtocolVersion,
+    );
     if (hostCert && !handshake.cert)
       throw new Error("AutoMTLS was requested but the plugin sent no certificate in its handshake");
   } catch (error) {

@@ -23,9 +23,6 @@ export const MULTIPLEX_GRPC_ENV = "PLUGIN_MULTIPLEX_GRPC";
  */
 export const TRANSPORT_ENV = "GF_PLUGIN_TS_TRANSPORT";
 
-/** go-plugin's CoreProtocolVersion: the first field of the handshake line. */
-export const CORE_PROTOCOL_VERSION = 1;
-
 /** Exactly go-plugin's text for a binary started without the magic cookie. */
 export const NOT_A_PLUGIN_MESSAGE =
   "This binary is a plugin. These are not meant to be executed directly.\n" +
