@@ -1,7 +1,7 @@
 /**
  * Protocol diff between two manifests: what a protocol upgrade adds, removes
- * and changes, with the changes that break the wire flagged. Used by the
- * generate command to tell a user what the new .proto means for them.
+ * and changes, in the protocol's own terms. Whether a change breaks the wire
+ * is not decided here: that verdict is `buf breaking`'s (breaking-check.ts).
  */
 import type { Manifest, ManifestField } from "./generate-manifest.js";
 
@@ -12,8 +12,6 @@ export interface ProtocolChange {
   /** What changed: `rpc /pluginv2.Data/QueryData`, `field pluginv2.ConversionRequest.2`, … */
   subject: string;
   detail: string;
-  /** True when peers built from the old and new protocol can no longer understand each other. */
-  breaking: boolean;
 }
 
 export function diffManifests(before: Manifest, after: Manifest): ProtocolChange[] {
@@ -33,7 +31,6 @@ function diffRpcs(before: Manifest, after: Manifest): ProtocolChange[] {
         kind: "added",
         subject: `rpc ${path}`,
         detail: `${rpc.streaming}, ${rpc.input} → ${rpc.output}`,
-        breaking: false,
       });
       continue;
     }
@@ -43,7 +40,6 @@ function diffRpcs(before: Manifest, after: Manifest): ProtocolChange[] {
           kind: "changed",
           subject: `rpc ${path}`,
           detail: `${key}: ${old[key]} → ${rpc[key]}`,
-          breaking: true,
         });
   }
   for (const path of a.keys())
@@ -52,7 +48,6 @@ function diffRpcs(before: Manifest, after: Manifest): ProtocolChange[] {
         kind: "removed",
         subject: `rpc ${path}`,
         detail: "callers get UNIMPLEMENTED",
-        breaking: true,
       });
   return changes;
 }
@@ -68,7 +63,6 @@ function diffMessages(before: Manifest, after: Manifest): ProtocolChange[] {
         kind: "added",
         subject: `message ${name}`,
         detail: `${message.fields.length} field(s)`,
-        breaking: false,
       });
       continue;
     }
@@ -80,7 +74,6 @@ function diffMessages(before: Manifest, after: Manifest): ProtocolChange[] {
         kind: "removed",
         subject: `message ${name}`,
         detail: "no longer in the protocol",
-        breaking: false,
       });
   return changes;
 }
@@ -97,7 +90,7 @@ function diffFields(
     const old = a.get(number);
     const subject = `field ${message}.${field.name} (#${number})`;
     if (!old) {
-      changes.push({ kind: "added", subject, detail: describe(field), breaking: false });
+      changes.push({ kind: "added", subject, detail: describe(field) });
       continue;
     }
     if (describe(old) !== describe(field))
@@ -105,14 +98,12 @@ function diffFields(
         kind: "changed",
         subject,
         detail: `${describe(old)} → ${describe(field)}`,
-        breaking: true,
       });
     else if (old.name !== field.name || old.jsonName !== field.jsonName)
       changes.push({
         kind: "changed",
         subject,
         detail: `renamed ${old.name} → ${field.name} (binary-compatible, JSON name changes)`,
-        breaking: true,
       });
   }
   for (const [number, field] of a)
@@ -121,7 +112,6 @@ function diffFields(
         kind: "removed",
         subject: `field ${message}.${field.name} (#${number})`,
         detail: `${describe(field)}; its data is dropped by new peers`,
-        breaking: true,
       });
   return changes;
 }
@@ -136,7 +126,6 @@ function diffEnums(before: Manifest, after: Manifest): ProtocolChange[] {
         kind: "added",
         subject: `enum ${e.name}`,
         detail: e.values.map((v) => v.name).join(", "),
-        breaking: false,
       });
       continue;
     }
@@ -147,7 +136,6 @@ function diffEnums(before: Manifest, after: Manifest): ProtocolChange[] {
           kind: "added",
           subject: `enum value ${e.name}.${v.name}`,
           detail: `= ${v.number}`,
-          breaking: false,
         });
     const newNumbers = new Set(e.values.map((v) => v.number));
     for (const [number, name] of oldValues)
@@ -156,7 +144,6 @@ function diffEnums(before: Manifest, after: Manifest): ProtocolChange[] {
           kind: "removed",
           subject: `enum value ${e.name}.${name}`,
           detail: `= ${number}`,
-          breaking: true,
         });
   }
   return changes;

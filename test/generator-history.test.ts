@@ -121,6 +121,7 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
   const byDefaults = new Map<string, Generated>();
   let configured: Generated;
   let diffed: Generated;
+  let additive: Generated;
 
   beforeAll(async () => {
     root = await repoTempDir("gen-history");
@@ -133,6 +134,14 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
     const to = revisions.find((r) => dateOf(r) === DIFF_TO)!;
     // Upgrade in place: DIFF_FROM's output is the previous tree that DIFF_TO replaces.
     diffed = await generateRevision(root, "upgrade", to, [], byDefaults.get(from)!.out);
+    // The upgrade this repository made, 2025-03-13 → 2026-04-01, only adds.
+    additive = await generateRevision(
+      root,
+      "additive",
+      revisions.at(-1)!,
+      [],
+      byDefaults.get(revisions.find((r) => dateOf(r) === "2025-03-13")!)!.out,
+    );
   }, 600_000);
 
   afterAll(() => removeDir(root));
@@ -235,30 +244,48 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
     ]);
   });
 
-  it(`prints a protocol diff flagging ConversionRequest's retyped field 2 (${DIFF_FROM} → ${DIFF_TO})`, () => {
+  it(`prints the protocol diff, with buf breaking's verdicts, for ${DIFF_FROM} → ${DIFF_TO}`, () => {
     const lines = diffed.result.stdout.split("\n").map((l) => l.trim());
+    // What changed, from the manifests…
     expect(lines).toContain(
-      "BREAKING changed field pluginv2.ConversionRequest.uid (#2): message pluginv2.GroupVersionKind → string",
-    );
-    expect(lines).toContain(
-      "BREAKING changed field pluginv2.ConversionRequest.objects (#3): bytes → repeated message pluginv2.RawObject",
+      "changed field pluginv2.ConversionRequest.uid (#2): message pluginv2.GroupVersionKind → string",
     );
     expect(lines).toContain(
       "added rpc /pluginv2.ResourceConversion/ConvertObjects: unary, pluginv2.ConversionRequest → pluginv2.ConversionResponse",
     );
     expect(lines).toContain(
-      "BREAKING removed rpc /pluginv2.AdmissionControl/ConvertObject: callers get UNIMPLEMENTED",
+      "removed rpc /pluginv2.AdmissionControl/ConvertObject: callers get UNIMPLEMENTED",
     );
     expect(lines).toContain("added message pluginv2.RawObject: 2 field(s)");
-    expect(lines.find((l) => l.startsWith("protocol diff:"))).toMatch(
-      /^protocol diff: \d+ change\(s\), \d+ wire-breaking$/,
+    // …and what breaks, from buf breaking against the previous output's protocol.binpb.
+    expect(lines).toContain(
+      'BREAKING pluginv2/backend.proto:433:3 FIELD_WIRE_JSON_COMPATIBLE_TYPE: Field "2" with name "uid" on message "ConversionRequest" changed type from "message" to "string".',
+    );
+    expect(lines).toContain(
+      'BREAKING pluginv2/backend.proto:318:1 RPC_NO_DELETE: Previously present RPC "ConvertObject" on service "AdmissionControl" was deleted.',
+    );
+    const breaking = lines.filter((l) => l.startsWith("BREAKING "));
+    expect(breaking.length).toBeGreaterThanOrEqual(10);
+    expect(
+      breaking.every((l) => /^BREAKING pluginv2\/backend\.proto:\d+:\d+ [A-Z_]+: /.test(l)),
+    ).toBe(true);
+    expect(lines.find((l) => l.startsWith("protocol diff:"))).toBe(
+      `protocol diff: ${lines.filter((l) => /^(added|removed|changed) /.test(l)).length} change(s), ${breaking.length} wire-breaking`,
     );
     // Fields that kept their shape are not reported.
     expect(lines.some((l) => l.includes("ConversionRequest.pluginContext"))).toBe(false);
   });
 
+  it("reports no wire-breaking change between revisions that only add", () => {
+    const lines = additive.result.stdout.split("\n").map((l) => l.trim());
+    expect(lines).toContain(
+      "added rpc /pluginv2.Data/QueryChunkedData: server-streaming, pluginv2.QueryChunkedDataRequest → pluginv2.QueryChunkedDataResponse",
+    );
+    expect(lines.find((l) => l.startsWith("protocol diff:"))).toMatch(/, 0 wire-breaking$/);
+  });
+
   it("typechecks every output with a CheckHealth-only plugin (one strict tsc run)", async () => {
-    const dirs = [...byDefaults.values(), configured, diffed].map((g) => g.label);
+    const dirs = [...byDefaults.values(), configured, diffed, additive].map((g) => g.label);
     const tsconfig = path.join(root, "tsconfig.json");
     await writeFile(
       tsconfig,

@@ -10,6 +10,12 @@ import { join, relative } from "node:path";
 import { versionFromPackageSuffix } from "../config.js";
 import type { Manifest } from "../generate-manifest.js";
 import { diffManifests, type ProtocolChange } from "../manifest-diff.js";
+import {
+  breakingAgainst,
+  PROTOCOL_IMAGE,
+  writeProtocolImage,
+  type BreakingFinding,
+} from "./breaking-check.js";
 import { bufTemplate } from "./buf-template.js";
 import { compareTrees, isSame, type TreeDifference } from "./compare-trees.js";
 import { parseGenerateArgs, type GenerateOptions } from "./generate-args.js";
@@ -23,6 +29,8 @@ export interface GenerateResult {
   bytes: number;
   tree: TreeDifference;
   changes: ProtocolChange[];
+  /** buf breaking's findings; undefined when there was no previous protocol image. */
+  breaking: BreakingFinding[] | undefined;
   manifest: Manifest;
   warnings: string[];
 }
@@ -54,7 +62,11 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
     await step(print, "generate (ts-proto + grafana-plugin-ts plugin)", () =>
       runBuf(tools.buf, ["generate", "--template", template], at),
     );
+    await writeProtocolImage(tools.buf, at, scratch);
     const files = await step(print, "format (header + prettier)", () => postprocess(scratch));
+    const breaking = await step(print, "buf breaking against the previous protocol", () =>
+      breakingAgainst(tools.buf, at, options.outDir),
+    );
     const manifest = JSON.parse(await readFile(join(scratch, "protocol.json"), "utf8")) as Manifest;
     const previous = await readManifest(join(options.outDir, "protocol.json"));
     const changes = previous ? diffManifests(previous, manifest) : [];
@@ -68,6 +80,7 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
       bytes,
       tree,
       changes,
+      breaking,
       manifest,
       warnings: [
         ...conventionWarnings(manifest),
@@ -158,11 +171,14 @@ function printSummary(
   if (infra.length > 0) print(`  go-plugin services: ${infra.map((s) => s.name).join(", ")}`);
   for (const warning of r.warnings) print(`  warning: ${warning}`);
   if (!hadPrevious) print("  protocol diff: no previous manifest to compare with");
-  else if (r.changes.length === 0) print("  protocol diff: none");
+  else if (r.changes.length === 0 && !r.breaking?.length) print("  protocol diff: none");
   else {
-    const breaking = r.changes.filter((c) => c.breaking).length;
-    print(`  protocol diff: ${r.changes.length} change(s), ${breaking} wire-breaking`);
-    for (const c of r.changes)
-      print(`    ${c.breaking ? "BREAKING " : ""}${c.kind} ${c.subject}: ${c.detail}`);
+    const verdict =
+      r.breaking === undefined
+        ? `wire compatibility not checked (no previous ${PROTOCOL_IMAGE})`
+        : `${r.breaking.length} wire-breaking`;
+    print(`  protocol diff: ${r.changes.length} change(s), ${verdict}`);
+    for (const c of r.changes) print(`    ${c.kind} ${c.subject}: ${c.detail}`);
+    for (const f of r.breaking ?? []) print(`    BREAKING ${f.where} ${f.rule}: ${f.message}`);
   }
 }

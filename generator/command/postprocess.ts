@@ -12,7 +12,10 @@ const prettierOptions = { printWidth: 100 } as const;
 
 export async function postprocess(dir: string): Promise<string[]> {
   const files = (await listFiles(dir)).sort();
-  await Promise.all(files.map((file) => finishFile(dir, file)));
+  // Text files only: the protocol image (protocol.binpb) is binary.
+  await Promise.all(
+    files.filter((f) => /\.(ts|json)$/.test(f)).map((file) => finishFile(dir, file)),
+  );
   return files.map((f) => relative(dir, f));
 }
 

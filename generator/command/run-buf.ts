@@ -20,9 +20,14 @@ export interface BufInput {
 
 /**
  * Without a buf.yaml, buf would apply its DEFAULT lint rules, which reject
- * upstream's names; we use MINIMAL for the same reason as our buf.yaml.
+ * upstream's names; we use MINIMAL and the breaking rules for the same
+ * reasons as our buf.yaml.
  */
-const inlineConfig = JSON.stringify({ version: "v2", lint: { use: ["MINIMAL"] } });
+const inlineConfig = JSON.stringify({
+  version: "v2",
+  lint: { use: ["MINIMAL"] },
+  breaking: { use: ["WIRE_JSON", "RPC_NO_DELETE", "SERVICE_NO_DELETE"] },
+});
 
 export function bufInput(protoDir: string): BufInput {
   if (existsSync(join(protoDir, "buf.yaml"))) return { cwd: protoDir, input: "." };
@@ -32,7 +37,13 @@ export function bufInput(protoDir: string): BufInput {
   return { cwd: protoDir, input: ".", config: inlineConfig };
 }
 
-export function runBuf(buf: string, args: string[], at: BufInput): Promise<string> {
+/** Runs buf; resolves with its output when it exits with one of `okExitCodes`. */
+export function runBuf(
+  buf: string,
+  args: string[],
+  at: BufInput,
+  okExitCodes: readonly number[] = [0],
+): Promise<string> {
   const full = [...args, at.input, ...(at.config ? ["--config", at.config] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(buf, full, { cwd: at.cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -41,7 +52,7 @@ export function runBuf(buf: string, args: string[], at: BufInput): Promise<strin
     child.stderr.on("data", (d) => (out += d));
     child.on("error", (error) => reject(new BufError(`cannot run buf (${buf}): ${error.message}`)));
     child.on("close", (code) => {
-      if (code === 0) resolve(out);
+      if (code !== null && okExitCodes.includes(code)) resolve(out);
       else
         reject(new BufError(`buf ${args[0]} failed (exit ${code}) in ${at.cwd}:\n${out.trim()}`));
     });
