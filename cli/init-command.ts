@@ -12,6 +12,7 @@
  * see package.json "exports"), so bindings and runtime always come from the
  * same release.
  */
+import { assertNoSymlinks } from "./init/no-symlinks.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -87,6 +88,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const plan = options.backendOnly
     ? planBackendOnly(dir, capabilities, options)
     : planFull(dir, capabilities, options);
+  assertNoSymlinks(dir, plan.files.keys());
   const formatted = await Promise.all(
     [...plan.files].map(
       async ([path, content]) => [path, await formatFile(path, content)] as const,

@@ -1,7 +1,15 @@
 // `grafana-plugin-ts init`: what it writes for a new project and for
 // --backend-only, and what it refuses. The slow install-and-test round trip
 // is test/init-roundtrip.test.ts.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -206,6 +214,33 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
       "these files exist already (use --force to overwrite): tsconfig.backend.json",
     );
     await expect(initProject({ dir: work, backendOnly: true, force: true })).resolves.toBeDefined();
+  });
+
+  it("never writes through a symbolic link, dangling or not, even with --force", async () => {
+    createPluginProject({ type: "datasource", name: "Links", id: "acme-links-datasource" });
+    const outside = mkdtempSync(join(tmpdir(), "gpts-outside-"));
+    try {
+      // A dangling link where init writes a file: without --force it is a clash…
+      symlinkSync(join(outside, "stolen.ts"), join(work, "src", "main.ts"));
+      await expect(initProject({ dir: work, backendOnly: true })).rejects.toThrow(
+        "these files exist already (use --force to overwrite): src/main.ts",
+      );
+      // …and with --force it is still refused, and nothing was written anywhere.
+      await expect(initProject({ dir: work, backendOnly: true, force: true })).rejects.toThrow(
+        "refusing to write src/main.ts: src/main.ts is a symbolic link",
+      );
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readJson("src", "plugin.json").backend).toBeUndefined();
+      // A linked directory on the way is refused too.
+      rmSync(join(work, "src", "main.ts"));
+      symlinkSync(outside, join(work, "src", "backend"));
+      await expect(initProject({ dir: work, backendOnly: true, force: true })).rejects.toThrow(
+        "src/backend is a symbolic link",
+      );
+      expect(readdirSync(outside)).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("refuses a directory that is not a plugin project, a panel, or a different --id", async () => {

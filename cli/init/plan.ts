@@ -3,6 +3,7 @@
  * path and content, so a refusal (bad id, existing files) leaves the
  * directory untouched.
  */
+import { entryExists } from "./no-symlinks.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import {
@@ -94,7 +95,7 @@ export function planBackendOnly(
     ...sourceFiles("src/backend", capabilities, vars),
     ["backend-test/plugin.test.ts", render("test/plugin.test.ts.tmpl", vars)],
   ]);
-  const clashes = [...created.keys()].filter((f) => existsSync(join(dir, f)));
+  const clashes = [...created.keys()].filter((f) => entryExists(join(dir, f)));
   if (clashes.length > 0 && !options.force)
     throw new InitError(
       `these files exist already (use --force to overwrite): ${clashes.join(", ")}`,

@@ -21,7 +21,12 @@ import { compareTrees, isSame, type TreeDifference } from "./compare-trees.js";
 import { parseGenerateArgs, type GenerateOptions } from "./generate-args.js";
 import { postprocess } from "./postprocess.js";
 import { bufInput, runBuf } from "./run-buf.js";
-import { scratchBeside, swapInto } from "./swap-directory.js";
+import {
+  assertOnlyGeneratedDropped,
+  assertReplaceable,
+  scratchBeside,
+  swapInto,
+} from "./swap-directory.js";
 import { findToolchain } from "./tools.js";
 
 export interface GenerateResult {
@@ -55,6 +60,7 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
   if (!existsSync(options.protoDir))
     throw new Error(`proto directory not found: ${options.protoDir}`);
   const at = bufInput(options.protoDir);
+  if (!options.check) await assertReplaceable(options.outDir);
   const scratch = await scratchBeside(options.outDir);
   try {
     await step(print, "lint protos (buf, MINIMAL rules)", () => runBuf(tools.buf, ["lint"], at));
@@ -87,7 +93,10 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
         ...unversionedWarnings(manifest, await configuredPackages(options)),
       ],
     };
-    if (!options.check && !isSame(tree)) await swapInto(options.outDir, scratch);
+    if (!options.check && !isSame(tree)) {
+      await assertOnlyGeneratedDropped(options.outDir, tree.removed);
+      await swapInto(options.outDir, scratch);
+    }
     printSummary(print, options, result, previous !== undefined);
     return result;
   } finally {
