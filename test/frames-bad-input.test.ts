@@ -259,6 +259,23 @@ describe("malformed JSON frames", () => {
     expect(decodeError(() => frameFromJSON(text)).message).toMatch(message);
   });
 
+  it("reports parsed input with a bigint or a throwing getter as a FrameDecodeError", () => {
+    const bigintType = { schema: { fields: [{ name: "v", typeInfo: { frame: 12n } }] } };
+    expect(decodeError(() => frameFromJSON(bigintType)).message).toMatch(
+      /unknown typeInfo.frame 12n/,
+    );
+    const hostile = {
+      schema: {
+        get fields(): never {
+          throw new TypeError("no fields for you");
+        },
+      },
+    };
+    expect(decodeError(() => frameFromJSON(hostile)).message).toBe(
+      "invalid frame: no fields for you",
+    );
+  });
+
   it("survives deeply nested input", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
     decodeError(() => framesFromJSON(deep));

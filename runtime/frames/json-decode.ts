@@ -42,14 +42,35 @@ export function frameFromJSON(input: string | object): Frame {
   const doc = typeof input === "string" ? parseText(input) : input;
   if (Array.isArray(doc))
     throw new FrameDecodeError("expected one frame (a JSON object), got an array");
-  return decodeFrame(doc, "frame");
+  return decoding(() => decodeFrame(doc, "frame"));
 }
 
 /** Decodes a JSON array of frames, or a single frame object as a one-element list. */
 export function framesFromJSON(input: string | object): Frame[] {
   const doc = typeof input === "string" ? parseText(input) : input;
-  if (!Array.isArray(doc)) return [decodeFrame(doc, "frame")];
-  return doc.map((f, i) => decodeFrame(f, `frame ${i}`));
+  if (!Array.isArray(doc)) return [decoding(() => decodeFrame(doc, "frame"))];
+  return decoding(() => doc.map((f, i) => decodeFrame(f, `frame ${i}`)));
+}
+
+/**
+ * Whatever a malformed document makes go wrong while decoding (a getter that
+ * throws, a value no check foresaw) is reported as a FrameDecodeError, the
+ * one error callers are told to expect.
+ */
+function decoding<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof FrameDecodeError) throw err;
+    throw new FrameDecodeError(`invalid frame: ${describeError(err)}`, { cause: err });
+  }
+}
+
+/** A value quoted for an error message; bigint and symbol included (JSON.stringify throws on them). */
+function quote(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return value.toString();
+  return JSON.stringify(value) ?? String(value);
 }
 
 function parseText(text: string): unknown {
@@ -105,14 +126,11 @@ function fieldSpec(raw: unknown, where: string): FieldSpec {
   if (typeInfo !== undefined) {
     type = fieldTypeFromGoItemType(String(typeInfo.frame));
     if (type === undefined)
-      throw new FrameDecodeError(
-        `${where}: unknown typeInfo.frame ${JSON.stringify(typeInfo.frame)}`,
-      );
+      throw new FrameDecodeError(`${where}: unknown typeInfo.frame ${quote(typeInfo.frame)}`);
     nullable = typeInfo.nullable === true;
   } else {
     type = f.type === undefined ? "json" : fieldTypeFromTSType(String(f.type));
-    if (type === undefined)
-      throw new FrameDecodeError(`${where}: unknown type ${JSON.stringify(f.type)}`);
+    if (type === undefined) throw new FrameDecodeError(`${where}: unknown type ${quote(f.type)}`);
     nullable = true;
   }
   const labels =
