@@ -299,6 +299,11 @@ describe("generated adapters and typed clients over grpc-js", { timeout: 15_000 
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeLessThan(5_000);
     await vi.waitFor(() => expect(lastHealthCtx!.signal.aborted).toBe(true));
+    // The handler learns why: the deadline, not a caller that went away.
+    const reason = lastHealthCtx!.signal.reason as RpcError;
+    expect(reason).toBeInstanceOf(RpcError);
+    expect(reason.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(reason.message).toMatch(/CheckHealth passed its deadline/);
   });
 
   it("aborting a unary call's signal fails it with CANCELLED", async () => {
@@ -308,5 +313,7 @@ describe("generated adapters and typed clients over grpc-js", { timeout: 15_000 
     await sleep(50);
     abort.abort();
     expect((await rejection(call)).code).toBe(status.CANCELLED);
+    await vi.waitFor(() => expect(lastHealthCtx!.signal.aborted).toBe(true));
+    expect((lastHealthCtx!.signal.reason as RpcError).code).toBe(status.CANCELLED);
   });
 });

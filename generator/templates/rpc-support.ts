@@ -123,21 +123,25 @@ function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; 
   // The signal is built on first use: most unary handlers never read it, and
   // an AbortController per call cost ~5% of the plugin's CPU on a small QueryData.
   let controller: AbortController | undefined;
-  let cancelled = false;
-  const cancel = () =>
-    controller!.abort(new RpcError(status.CANCELLED, `${rpc} was cancelled by the caller`));
+  let reason: RpcError | undefined;
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  // grpc-js reports a passed deadline as "cancelled" too; tell the two apart
+  // so handlers (and Grafana's error source) see DEADLINE_EXCEEDED, not CANCELLED.
   const onCancel = () => {
-    cancelled = true;
-    if (controller) cancel();
+    reason =
+      Number.isFinite(deadlineMs) && Date.now() >= deadlineMs - 1
+        ? new RpcError(status.DEADLINE_EXCEEDED, `${rpc} passed its deadline`)
+        : new RpcError(status.CANCELLED, `${rpc} was cancelled by the caller`);
+    controller?.abort(reason);
   };
   call.once("cancelled", onCancel);
-  const deadline = call.getDeadline();
   const ctx: CallContext = {
     rpc,
     get signal() {
       if (!controller) {
         controller = new AbortController();
-        if (cancelled) cancel();
+        if (reason) controller.abort(reason);
       }
       return controller.signal;
     },

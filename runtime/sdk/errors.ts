@@ -71,7 +71,11 @@ export function describeError(error: unknown): ErrorDescription {
   const message = messageOf(error);
   if (error instanceof PluginError) return { message, status: error.status, source: error.source };
   const name = (error as { name?: unknown } | null)?.name;
-  if (name === "TimeoutError") return { message, status: 504, source: "downstream" };
+  if (
+    name === "TimeoutError" ||
+    (error instanceof RpcError && error.code === GrpcStatus.DEADLINE_EXCEEDED)
+  )
+    return { message, status: 504, source: "downstream" };
   if (name === "AbortError" || (error instanceof RpcError && error.code === GrpcStatus.CANCELLED))
     return { message, status: 499, source: "downstream" };
   return { message, status: 500, source: "plugin" };
