@@ -76,6 +76,12 @@ const diagnostics: DiagnosticsHandler = {
         throw new Error("database unreachable");
       case "invalid":
         throw new RpcError(status.INVALID_ARGUMENT, "mode must be one of partial, throw, slow");
+      case "bad-result":
+        return {
+          get message(): string {
+            throw new Error("result getter failed");
+          },
+        };
       case "slow":
         await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
         return { message: "too late" };
@@ -288,6 +294,15 @@ describe("generated adapters and typed clients over grpc-js", { timeout: 15_000 
     const error = await rejection(client.checkHealth({ headers: { mode: "invalid" } }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(error.details).toBe("mode must be one of partial, throw, slow");
+  });
+
+  it("a result that fails to convert answers with its error, and the server carries on", async () => {
+    const client = connect(DiagnosticsTypedClient);
+    const error = await rejection(client.checkHealth({ headers: { mode: "bad-result" } }));
+    expect(error.code).not.toBe(status.OK);
+    expect(error.details).toContain("result getter failed");
+    expect(reported.at(-1)).toMatchObject({ rpc: "/pluginv2.Diagnostics/CheckHealth" });
+    expect((await client.checkHealth({})).status).toBe(CheckHealthResponse_HealthStatus.OK);
   });
 
   it("a passed deadline fails the client with DEADLINE_EXCEEDED and aborts the handler", async () => {

@@ -241,12 +241,17 @@ function answerOnce<Res>(
 ): void {
   if (!run) return callback(unimplemented(rpc));
   const { ctx, done } = callContext(rpc, call);
+  // Converting the result is part of answering: if it throws (a getter, a
+  // value of the wrong type), the caller gets that error as a status rather
+  // than the process an unhandled rejection.
   Promise.resolve()
     .then(() => run(ctx))
+    .then((result) => codec.fromPartial(result ?? {}))
     .then(
-      (result) => callback(null, codec.fromPartial(result ?? {})),
+      (response) => callback(null, response),
       (error) => callback(reportError(options, error, rpc)),
     )
+    .catch((error) => reportError(options, error, rpc))
     .finally(done);
 }
 
