@@ -8,7 +8,7 @@
  */
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ProtocolModel, RpcModel, StreamingKind } from "./model.js";
-import { rpcSignatureNote } from "./generate-handlers.js";
+import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
 import { serviceSymbols } from "./naming.js";
 import { emitForServices, jsDoc, type ImportSet } from "./source-file.js";
 
@@ -25,6 +25,7 @@ export function generateServices(model: ProtocolModel, file: DescFile) {
   return emitForServices(model, file, "grpc", (service, source, imports) => {
     const names = serviceSymbols(service);
     imports.reserve(Object.values(names));
+    const reader = imports.value(SUPPORT_STEM, "strictReader");
     const definition = service.rpcs.map((rpc) => {
       const req = imports.value(rpc.input.stem, rpc.input.tsName);
       const res = imports.value(rpc.output.stem, rpc.output.tsName);
@@ -36,9 +37,9 @@ export function generateServices(model: ProtocolModel, file: DescFile) {
         `requestStream: ${rpc.kind === "client-streaming" || rpc.kind === "bidi-streaming"},`,
         `responseStream: ${rpc.kind === "server-streaming" || rpc.kind === "bidi-streaming"},`,
         `requestSerialize: (value: ${req}): Buffer => Buffer.from(${req}.encode(value).finish()),`,
-        `requestDeserialize: (value: Buffer): ${req} => ${req}.decode(value),`,
+        `requestDeserialize: (value: Buffer): ${req} => ${req}.decode(${reader}(value)),`,
         `responseSerialize: (value: ${res}): Buffer => Buffer.from(${res}.encode(value).finish()),`,
-        `responseDeserialize: (value: Buffer): ${res} => ${res}.decode(value),`,
+        `responseDeserialize: (value: Buffer): ${res} => ${res}.decode(${reader}(value)),`,
         `},`,
       ].join("\n");
     });

@@ -22,7 +22,27 @@ import {
   type ServiceError,
   type sendUnaryData,
 } from "@grpc/grpc-js";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { Readable } from "node:stream";
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function decodeUtf8Strictly(bytes: Uint8Array): string {
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    throw new Error("string field contains invalid UTF-8");
+  }
+}
+
+/**
+ * A reader for the generated deserializers that rejects invalid UTF-8 in
+ * string fields, as proto3 requires and grpc-go does, instead of silently
+ * replacing it (a refId could come back different from the one sent).
+ */
+export function strictReader(bytes: Uint8Array): BinaryReader {
+  return new BinaryReader(bytes, decodeUtf8Strictly);
+}
 
 /** The part of a grpc-js server call the context needs (grpc-js does not export its own name for it). */
 interface ServerSurfaceCall {

@@ -5,6 +5,7 @@
 // client, UNIMPLEMENTED, a thrown Error, an RpcError, a deadline).
 
 import {
+  Client,
   credentials,
   Metadata,
   Server,
@@ -303,6 +304,42 @@ describe("generated adapters and typed clients over grpc-js", { timeout: 15_000 
     expect(error.details).toContain("result getter failed");
     expect(reported.at(-1)).toMatchObject({ rpc: "/pluginv2.Diagnostics/CheckHealth" });
     expect((await client.checkHealth({})).status).toBe(CheckHealthResponse_HealthStatus.OK);
+  });
+
+  it("a request with invalid UTF-8 in a string field is refused before the handler runs", async () => {
+    lastHealthCtx = undefined;
+    // CheckHealthRequest{pluginContext(1){pluginId(2): C3 28}}: C3 starts a
+    // two-byte sequence that 28 does not continue.
+    const body = Buffer.from([0x0a, 0x04, 0x12, 0x02, 0xc3, 0x28]);
+    const raw = new Client(address, credentials.createInsecure());
+    try {
+      const error = await new Promise<ServiceError>((resolve, reject) =>
+        raw.makeUnaryRequest(
+          "/pluginv2.Diagnostics/CheckHealth",
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          body,
+          (err) => (err ? resolve(err) : reject(new Error("the call succeeded"))),
+        ),
+      );
+      expect(error.code).toBe(status.INTERNAL);
+      expect(lastHealthCtx).toBeUndefined();
+      // The same bytes with valid UTF-8 (C3 A9, "é") go through.
+      body[5] = 0xa9;
+      const ok = await new Promise<Buffer>((resolve, reject) =>
+        raw.makeUnaryRequest(
+          "/pluginv2.Diagnostics/CheckHealth",
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          body,
+          (err, value) => (err ? reject(err) : resolve(value!)),
+        ),
+      );
+      expect(ok.length).toBeGreaterThan(0);
+      expect(lastHealthCtx).toBeDefined();
+    } finally {
+      raw.close();
+    }
   });
 
   it("a passed deadline fails the client with DEADLINE_EXCEEDED and aborts the handler", async () => {

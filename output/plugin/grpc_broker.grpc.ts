@@ -15,6 +15,7 @@ import {
   type handleBidiStreamingCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
+import { strictReader } from "../rpc-support.js";
 import { ConnInfo } from "./grpc_broker.js";
 
 /**
@@ -35,9 +36,9 @@ export const GRPCBrokerService = {
     requestStream: true,
     responseStream: true,
     requestSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(value),
+    requestDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(strictReader(value)),
     responseSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(value),
+    responseDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type GRPCBrokerService = typeof GRPCBrokerService;

@@ -15,6 +15,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
+import { strictReader } from "../rpc-support.js";
 import { Empty } from "./grpc_controller.js";
 
 /**
@@ -36,9 +37,9 @@ export const GRPCControllerService = {
     requestStream: false,
     responseStream: false,
     requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(value),
+    requestDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
     responseSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    responseDeserialize: (value: Buffer): Empty => Empty.decode(value),
+    responseDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type GRPCControllerService = typeof GRPCControllerService;

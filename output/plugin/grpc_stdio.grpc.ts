@@ -16,6 +16,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { Empty } from "../google/protobuf/empty.js";
+import { strictReader } from "../rpc-support.js";
 import { StdioData } from "./grpc_stdio.js";
 
 /**
@@ -39,9 +40,9 @@ export const GRPCStdioService = {
     requestStream: false,
     responseStream: true,
     requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(value),
+    requestDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
     responseSerialize: (value: StdioData): Buffer => Buffer.from(StdioData.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StdioData => StdioData.decode(value),
+    responseDeserialize: (value: Buffer): StdioData => StdioData.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type GRPCStdioService = typeof GRPCStdioService;

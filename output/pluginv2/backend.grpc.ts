@@ -17,6 +17,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
+import { strictReader } from "../rpc-support.js";
 import {
   AdmissionRequest,
   CallResourceRequest,
@@ -62,11 +63,12 @@ export const ResourceService = {
     responseStream: true,
     requestSerialize: (value: CallResourceRequest): Buffer =>
       Buffer.from(CallResourceRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CallResourceRequest => CallResourceRequest.decode(value),
+    requestDeserialize: (value: Buffer): CallResourceRequest =>
+      CallResourceRequest.decode(strictReader(value)),
     responseSerialize: (value: CallResourceResponse): Buffer =>
       Buffer.from(CallResourceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CallResourceResponse =>
-      CallResourceResponse.decode(value),
+      CallResourceResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type ResourceService = typeof ResourceService;
@@ -118,10 +120,12 @@ export const DataService = {
     responseStream: false,
     requestSerialize: (value: QueryDataRequest): Buffer =>
       Buffer.from(QueryDataRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): QueryDataRequest => QueryDataRequest.decode(value),
+    requestDeserialize: (value: Buffer): QueryDataRequest =>
+      QueryDataRequest.decode(strictReader(value)),
     responseSerialize: (value: QueryDataResponse): Buffer =>
       Buffer.from(QueryDataResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): QueryDataResponse => QueryDataResponse.decode(value),
+    responseDeserialize: (value: Buffer): QueryDataResponse =>
+      QueryDataResponse.decode(strictReader(value)),
   },
   /**
    * Runs a batch of queries and streams the results in chunks: a frame is
@@ -138,11 +142,11 @@ export const DataService = {
     requestSerialize: (value: QueryChunkedDataRequest): Buffer =>
       Buffer.from(QueryChunkedDataRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): QueryChunkedDataRequest =>
-      QueryChunkedDataRequest.decode(value),
+      QueryChunkedDataRequest.decode(strictReader(value)),
     responseSerialize: (value: QueryChunkedDataResponse): Buffer =>
       Buffer.from(QueryChunkedDataResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): QueryChunkedDataResponse =>
-      QueryChunkedDataResponse.decode(value),
+      QueryChunkedDataResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type DataService = typeof DataService;
@@ -207,10 +211,12 @@ export const DiagnosticsService = {
     responseStream: false,
     requestSerialize: (value: CheckHealthRequest): Buffer =>
       Buffer.from(CheckHealthRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CheckHealthRequest => CheckHealthRequest.decode(value),
+    requestDeserialize: (value: Buffer): CheckHealthRequest =>
+      CheckHealthRequest.decode(strictReader(value)),
     responseSerialize: (value: CheckHealthResponse): Buffer =>
       Buffer.from(CheckHealthResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): CheckHealthResponse => CheckHealthResponse.decode(value),
+    responseDeserialize: (value: Buffer): CheckHealthResponse =>
+      CheckHealthResponse.decode(strictReader(value)),
   },
   /**
    * Returns the plugin's metrics so Grafana can expose them.
@@ -225,11 +231,11 @@ export const DiagnosticsService = {
     requestSerialize: (value: CollectMetricsRequest): Buffer =>
       Buffer.from(CollectMetricsRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): CollectMetricsRequest =>
-      CollectMetricsRequest.decode(value),
+      CollectMetricsRequest.decode(strictReader(value)),
     responseSerialize: (value: CollectMetricsResponse): Buffer =>
       Buffer.from(CollectMetricsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CollectMetricsResponse =>
-      CollectMetricsResponse.decode(value),
+      CollectMetricsResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type DiagnosticsService = typeof DiagnosticsService;
@@ -307,11 +313,11 @@ export const StreamService = {
     requestSerialize: (value: SubscribeStreamRequest): Buffer =>
       Buffer.from(SubscribeStreamRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): SubscribeStreamRequest =>
-      SubscribeStreamRequest.decode(value),
+      SubscribeStreamRequest.decode(strictReader(value)),
     responseSerialize: (value: SubscribeStreamResponse): Buffer =>
       Buffer.from(SubscribeStreamResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeStreamResponse =>
-      SubscribeStreamResponse.decode(value),
+      SubscribeStreamResponse.decode(strictReader(value)),
   },
   /**
    * Produces the data of one channel path. Grafana opens it when a path
@@ -327,10 +333,11 @@ export const StreamService = {
     responseStream: true,
     requestSerialize: (value: RunStreamRequest): Buffer =>
       Buffer.from(RunStreamRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): RunStreamRequest => RunStreamRequest.decode(value),
+    requestDeserialize: (value: Buffer): RunStreamRequest =>
+      RunStreamRequest.decode(strictReader(value)),
     responseSerialize: (value: StreamPacket): Buffer =>
       Buffer.from(StreamPacket.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StreamPacket => StreamPacket.decode(value),
+    responseDeserialize: (value: Buffer): StreamPacket => StreamPacket.decode(strictReader(value)),
   },
   /**
    * A browser wants to publish into a channel path. Decide whether it may,
@@ -345,11 +352,12 @@ export const StreamService = {
     responseStream: false,
     requestSerialize: (value: PublishStreamRequest): Buffer =>
       Buffer.from(PublishStreamRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): PublishStreamRequest => PublishStreamRequest.decode(value),
+    requestDeserialize: (value: Buffer): PublishStreamRequest =>
+      PublishStreamRequest.decode(strictReader(value)),
     responseSerialize: (value: PublishStreamResponse): Buffer =>
       Buffer.from(PublishStreamResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PublishStreamResponse =>
-      PublishStreamResponse.decode(value),
+      PublishStreamResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type StreamService = typeof StreamService;
@@ -435,10 +443,12 @@ export const AdmissionControlService = {
     responseStream: false,
     requestSerialize: (value: AdmissionRequest): Buffer =>
       Buffer.from(AdmissionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): AdmissionRequest => AdmissionRequest.decode(value),
+    requestDeserialize: (value: Buffer): AdmissionRequest =>
+      AdmissionRequest.decode(strictReader(value)),
     responseSerialize: (value: ValidationResponse): Buffer =>
       Buffer.from(ValidationResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ValidationResponse => ValidationResponse.decode(value),
+    responseDeserialize: (value: Buffer): ValidationResponse =>
+      ValidationResponse.decode(strictReader(value)),
   },
   /**
    * Returns the object as it should be stored, or refuses it with a reason.
@@ -452,10 +462,12 @@ export const AdmissionControlService = {
     responseStream: false,
     requestSerialize: (value: AdmissionRequest): Buffer =>
       Buffer.from(AdmissionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): AdmissionRequest => AdmissionRequest.decode(value),
+    requestDeserialize: (value: Buffer): AdmissionRequest =>
+      AdmissionRequest.decode(strictReader(value)),
     responseSerialize: (value: MutationResponse): Buffer =>
       Buffer.from(MutationResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): MutationResponse => MutationResponse.decode(value),
+    responseDeserialize: (value: Buffer): MutationResponse =>
+      MutationResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type AdmissionControlService = typeof AdmissionControlService;
@@ -530,10 +542,12 @@ export const ResourceConversionService = {
     responseStream: false,
     requestSerialize: (value: ConversionRequest): Buffer =>
       Buffer.from(ConversionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConversionRequest => ConversionRequest.decode(value),
+    requestDeserialize: (value: Buffer): ConversionRequest =>
+      ConversionRequest.decode(strictReader(value)),
     responseSerialize: (value: ConversionResponse): Buffer =>
       Buffer.from(ConversionResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ConversionResponse => ConversionResponse.decode(value),
+    responseDeserialize: (value: Buffer): ConversionResponse =>
+      ConversionResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type ResourceConversionService = typeof ResourceConversionService;

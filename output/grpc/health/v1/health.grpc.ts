@@ -17,6 +17,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
+import { strictReader } from "../../../rpc-support.js";
 import {
   HealthCheckRequest,
   HealthCheckResponse,
@@ -42,10 +43,12 @@ export const HealthService = {
     responseStream: false,
     requestSerialize: (value: HealthCheckRequest): Buffer =>
       Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest => HealthCheckRequest.decode(value),
+    requestDeserialize: (value: Buffer): HealthCheckRequest =>
+      HealthCheckRequest.decode(strictReader(value)),
     responseSerialize: (value: HealthCheckResponse): Buffer =>
       Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse => HealthCheckResponse.decode(value),
+    responseDeserialize: (value: Buffer): HealthCheckResponse =>
+      HealthCheckResponse.decode(strictReader(value)),
   },
   /**
    * The status now and after every change, until the caller cancels.
@@ -59,10 +62,12 @@ export const HealthService = {
     responseStream: true,
     requestSerialize: (value: HealthCheckRequest): Buffer =>
       Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest => HealthCheckRequest.decode(value),
+    requestDeserialize: (value: Buffer): HealthCheckRequest =>
+      HealthCheckRequest.decode(strictReader(value)),
     responseSerialize: (value: HealthCheckResponse): Buffer =>
       Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse => HealthCheckResponse.decode(value),
+    responseDeserialize: (value: Buffer): HealthCheckResponse =>
+      HealthCheckResponse.decode(strictReader(value)),
   },
   /**
    * Every service's status.
@@ -76,10 +81,12 @@ export const HealthService = {
     responseStream: false,
     requestSerialize: (value: HealthListRequest): Buffer =>
       Buffer.from(HealthListRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthListRequest => HealthListRequest.decode(value),
+    requestDeserialize: (value: Buffer): HealthListRequest =>
+      HealthListRequest.decode(strictReader(value)),
     responseSerialize: (value: HealthListResponse): Buffer =>
       Buffer.from(HealthListResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthListResponse => HealthListResponse.decode(value),
+    responseDeserialize: (value: Buffer): HealthListResponse =>
+      HealthListResponse.decode(strictReader(value)),
   },
 } as const satisfies ServiceDefinition;
 export type HealthService = typeof HealthService;
