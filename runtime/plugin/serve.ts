@@ -15,6 +15,11 @@ import type {
 } from "../protocol-glue.js";
 import { encodeHandshakeCert, generateCertificate } from "./automtls.js";
 import { CLIENT_CERT_ENV, NOT_A_PLUGIN_MESSAGE, PROTOCOL_VERSIONS_ENV } from "./environment.js";
+import {
+  NODE_20_RESET_WARNING,
+  nodeHonoursStreamResetLimits,
+  raiseStreamResetLimits,
+} from "./stream-reset-limits.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
 import { watchLifecycle } from "./lifecycle.js";
 import { listen, type ListenAddress } from "./listener.js";
@@ -91,6 +96,8 @@ export async function serve<G extends ProtocolGlue>(
       "grpc.max_send_message_length": -1,
       ...options.grpcOptions,
     });
+    raiseStreamResetLimits(server);
+    if (!nodeHonoursStreamResetLimits()) logger.warn(NODE_20_RESET_WARNING);
     const stop = (reason: string): Promise<void> =>
       (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500)
         .then(() => runOnStop(options.onStop, reason, logger))
