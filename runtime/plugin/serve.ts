@@ -21,6 +21,7 @@ import {
   raiseStreamResetLimits,
 } from "./stream-reset-limits.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
+import { guardCrashes } from "./crash-guard.js";
 import { watchLifecycle } from "./lifecycle.js";
 import { listen, type ListenAddress } from "./listener.js";
 import { negotiateVersion } from "./negotiate.js";
@@ -98,10 +99,10 @@ export async function serve<G extends ProtocolGlue>(
     });
     raiseStreamResetLimits(server);
     if (!nodeHonoursStreamResetLimits()) logger.warn(NODE_20_RESET_WARNING);
-    const stop = (reason: string): Promise<void> =>
+    const stop = (reason: string, exitCode = 0): Promise<void> =>
       (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500)
         .then(() => runOnStop(options.onStop, reason, logger))
-        .then(() => exit(0)));
+        .then(() => exit(exitCode)));
     registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
     addGoPluginServices(server, {
       stdio,
@@ -112,6 +113,7 @@ export async function serve<G extends ProtocolGlue>(
     const address = await listen(server, credentials, env);
     // Signal handlers go in before the handshake: a host may SIGTERM as soon as it has read it.
     watchLifecycle(logger, env, (reason) => void stop(reason));
+    guardCrashes(logger, (reason) => void stop(reason, 1));
     // The handshake line: the first and only thing this process writes to stdout.
     const line = [
       coreProtocolVersion,
