@@ -24,7 +24,7 @@ export function nodeHonoursStreamResetLimits(version = process.versions.node): b
 }
 
 export const NODE_20_RESET_WARNING =
-  "this Node.js cannot raise HTTP/2's stream reset limit: more than 1000 cancelled calls in a burst (or 33/s sustained) make it close the connection to Grafana; run the plugin on Node.js 22 or later (`package` embeds one)";
+  "this Node.js cannot raise HTTP/2's stream reset limit: more than 1000 cancelled calls in a burst (or 33/s sustained) make it close the connection to Grafana; run the plugin on Node.js 22 or later (`package` embeds the Node.js it runs on)";
 
 export function raiseStreamResetLimits(server: Server): void {
   const options = (server as unknown as { commonServerOptions?: Record<string, unknown> })
