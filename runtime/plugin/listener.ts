@@ -50,14 +50,20 @@ async function listenUnix(
 ): Promise<ListenAddress> {
   const dir = env[UNIX_SOCKET_DIR_ENV] || tmpdir();
   const path = join(dir, `plugin${randomBytes(6).toString("hex")}`);
+  const group = env[UNIX_SOCKET_GROUP_ENV];
+  // bind() creates the socket with the process umask; chmod afterwards would
+  // leave a window in which another local user can connect. So the socket is
+  // born with its final mode: 0600, or 0660 for a group (owner set below).
+  const previousUmask = process.umask(group ? 0o117 : 0o177);
   try {
     await bind(server, `unix:${path}`, credentials);
   } catch (error) {
     throw new ListenerError(
       `cannot listen on unix socket ${path} (${UNIX_SOCKET_DIR_ENV}=${env[UNIX_SOCKET_DIR_ENV] ?? "unset"}): ${(error as Error).message}`,
     );
+  } finally {
+    process.umask(previousUmask);
   }
-  const group = env[UNIX_SOCKET_GROUP_ENV];
   if (group) {
     const gid = resolveGroup(group);
     chownSync(path, -1, gid);
