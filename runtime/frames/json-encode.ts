@@ -24,12 +24,22 @@ import { nanoWords, splitNanosAt } from "./time.js";
 export interface JSONOptions {
   /** Indent with two spaces per level (Go writes compact JSON; this is for people). */
   pretty?: boolean;
+  /**
+   * Which parts to write, as the Go SDK's FrameToJSON `include`: "all"
+   * (default), "schema" only, or "data" only (later chunks of a chunked
+   * answer carry rows without repeating the schema).
+   */
+  include?: "all" | "schema" | "data";
 }
 
 /** JSON text of one frame in the Go SDK's frame JSON format, compact unless `pretty`. */
 export function frameToJSON(frame: Frame, options: JSONOptions = {}): string {
   frame.rowCount(); // throws FrameShapeError for fields of different lengths
-  const text = `{"schema":${schemaJSON(frame)},"data":${dataJSON(frame)}}`;
+  const include = options.include ?? "all";
+  const parts: string[] = [];
+  if (include !== "data") parts.push(`"schema":${schemaJSON(frame)}`);
+  if (include !== "schema") parts.push(`"data":${dataJSON(frame)}`);
+  const text = `{${parts.join(",")}}`;
   return options.pretty ? indentJSON(text) : text;
 }
 

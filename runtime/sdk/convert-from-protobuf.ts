@@ -11,6 +11,7 @@ import type {
   PluginContext,
   UserAgent,
 } from "./context.js";
+import type { QueryChunkedDataRequest } from "./chunked.js";
 import type { DataQuery, QueryDataRequest, TimeRange } from "./data.js";
 import { PluginError } from "./errors.js";
 import { GrafanaConfig } from "./grafana-config.js";
@@ -131,6 +132,14 @@ export function dataQueryFromProto(query: pb.DataQuery): DataQuery<unknown> {
     maxDataPoints: Number(maxDataPoints),
     intervalMS: Number(intervalMS),
   };
+}
+
+export function queryChunkedDataRequestFromProto<J>(
+  request: pb.QueryChunkedDataRequest,
+  pluginContext: PluginContext<J>,
+): QueryChunkedDataRequest<J> {
+  const { pluginContext: _, queries, ...rest } = request;
+  return { ...rest, pluginContext, queries: queries.map(dataQueryFromProto) };
 }
 
 export function queryDataRequestFromProto<J>(

@@ -5,39 +5,61 @@
  */
 import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
+import { DataFrameFormat } from "../../output/pluginv2/backend.js";
 import { Frame, frameToArrow, frameToJSON } from "../frames/index.js";
 import type { DataResponse } from "./data.js";
 import type { CheckHealthResult } from "./diagnostics.js";
-import { describeError, errorSourceFromHttpStatus } from "./errors.js";
+import { describeError, errorSourceFromHttpStatus, PluginError } from "./errors.js";
 import type { ResourceChunk, ResourceResponse } from "./resource.js";
 
 /**
- * Encodes one query's response: frames as Arrow IPC (named after the refId
- * when they have no refId), an error as its message with a status and source
- * (derived from the error unless given).
+ * Encodes one query's response: frames as Arrow IPC, or as JSON when the
+ * request asked for it (named after the refId when they have no refId), an
+ * error as its message with a status and source (derived from the error
+ * unless given).
  */
 export function dataResponseToProto(
   refId: string,
   response: DataResponse,
+  format: DataFrameFormat = DataFrameFormat.ARROW,
 ): DeepPartial<pb.DataResponse> {
   const { frames = [], error, errorSource, status, ...rest } = response;
   const encoded = frames.map((frame) => {
     if (!frame.refId) frame.refId = refId;
-    return toBuffer(frameToArrow(frame));
+    return encodeFrame(frame, format);
   });
   if (error === undefined || error === "")
-    return { ...rest, frames: encoded, status: status || 200 };
+    return { ...rest, frames: encoded, status: status || 200, format };
   const described = describeError(error);
   const finalStatus = status || described.status;
   return {
     ...rest,
     frames: encoded,
+    format,
     error: described.message,
     status: finalStatus,
     errorSource:
       errorSource ??
       (error instanceof Error ? described.source : errorSourceFromHttpStatus(finalStatus)),
   };
+}
+
+/**
+ * One frame in the requested format. `include` "data" leaves the schema out
+ * of JSON (for later chunks of a chunked answer); Arrow always carries it.
+ * A format this SDK does not know is refused, as the Go SDK does.
+ */
+export function encodeFrame(
+  frame: Frame,
+  format: DataFrameFormat,
+  include: "all" | "data" = "all",
+): Buffer {
+  if (format === DataFrameFormat.ARROW) return toBuffer(frameToArrow(frame));
+  if (format === DataFrameFormat.JSON) return Buffer.from(frameToJSON(frame, { include }));
+  throw new PluginError(`unsupported data frame format ${format}`, {
+    status: 400,
+    source: "plugin",
+  });
 }
 
 export function checkHealthResultToProto(

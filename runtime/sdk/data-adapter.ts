@@ -1,25 +1,46 @@
 /**
- * Serves a QueryDataHandler as the generated DataHandler: convert the
- * request, call, encode the responses and log every failed query with its
- * refId, status and source. A failure of the whole batch (bad settings, the
- * instance factory, the handler throwing) becomes that error for each query,
- * so Grafana shows a message per query rather than a transport error.
+ * Serves a QueryDataHandler (and a QueryChunkedDataHandler) as the generated
+ * DataHandler: convert the request, call, encode the responses in the
+ * requested frame format and log every failed query with its refId, status
+ * and source. A failure of the whole batch (bad settings, the instance
+ * factory, the handler throwing) becomes that error for each query, so
+ * Grafana shows a message per query rather than a transport error.
+ * QueryChunkedData streams what the handler writes; without a chunked
+ * handler it answers as the Go SDK does, one chunk with status 501.
  */
 import type { DataHandler } from "../../output/pluginv2/backend.handlers.js";
 import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
 import type { Logger } from "../log/hclog.js";
-import { queryDataRequestFromProto } from "./convert-from-protobuf.js";
+import {
+  createChunkedDataWriter,
+  NOT_IMPLEMENTED_CHUNK,
+  type QueryChunkedDataHandler,
+} from "./chunked.js";
+import {
+  queryChunkedDataRequestFromProto,
+  queryDataRequestFromProto,
+} from "./convert-from-protobuf.js";
 import { dataResponseToProto } from "./convert-to-protobuf.js";
 import { errorResponse, type DataResponse, type QueryDataHandler } from "./data.js";
+import { messageOf, toRpcError } from "./errors.js";
+import { HandOver } from "./hand-over.js";
 import { newRequestContext, track, type SdkCore } from "./request-context.js";
 
 export function newDataAdapter<J, I>(
   core: SdkCore<J, I>,
-  handler: QueryDataHandler<J, I>,
+  handler: QueryDataHandler<J, I> | undefined,
+  chunked: QueryChunkedDataHandler<J, I> | undefined,
 ): DataHandler {
-  return {
-    queryData: (request, call) =>
+  const adapter: DataHandler = {
+    queryChunkedData: chunked
+      ? (request, call) => chunkedAnswer(core, chunked, request, call)
+      : async function* () {
+          yield NOT_IMPLEMENTED_CHUNK;
+        },
+  };
+  if (handler)
+    adapter.queryData = (request, call) =>
       track(
         core.metrics,
         "queryData",
@@ -37,21 +58,59 @@ export function newDataAdapter<J, I>(
               request.queries.map((q) => [q.refId, errorResponse(error)]),
             );
           }
-          return encodeResponses(responses, logger);
+          return encodeResponses(responses, request.format, logger);
         },
         (result) => (Object.values(result.responses ?? {}).some((r) => r?.error) ? "error" : "ok"),
-      ),
-  };
+      );
+  return adapter;
+}
+
+type Chunk = DeepPartial<pb.QueryChunkedDataResponse>;
+
+function chunkedAnswer<J, I>(
+  core: SdkCore<J, I>,
+  handler: QueryChunkedDataHandler<J, I>,
+  request: pb.QueryChunkedDataRequest,
+  call: Parameters<NonNullable<DataHandler["queryChunkedData"]>>[1],
+): AsyncIterable<Chunk> {
+  const chunks = new HandOver<Chunk>(call.signal, () => {
+    const error = new Error(
+      call.signal.aborted ? "query cancelled by Grafana" : "chunked answer ended",
+    );
+    error.name = "AbortError";
+    return error;
+  });
+  const done = track(core.metrics, "queryChunkedData", call.signal, async () => {
+    let logger = core.logger.with({ endpoint: "queryChunkedData" });
+    try {
+      const ctx = await newRequestContext(core, "queryChunkedData", request.pluginContext, call);
+      logger = ctx.logger;
+      const writer = createChunkedDataWriter(request.format, (chunk) => chunks.send(chunk));
+      await handler.queryChunkedData(
+        queryChunkedDataRequestFromProto(request, ctx.pluginContext),
+        writer,
+        ctx,
+      );
+      chunks.close();
+    } catch (error) {
+      if (call.signal.aborted) return chunks.close(); // a write rejected because Grafana left
+      logger.error("queryChunkedData failed", { error: messageOf(error) });
+      chunks.fail(toRpcError(error));
+    }
+  });
+  void done.catch(() => {});
+  return chunks;
 }
 
 function encodeResponses(
   responses: Record<string, DataResponse>,
+  format: pb.DataFrameFormat,
   logger: Logger,
 ): DeepPartial<pb.QueryDataResponse> {
   const out: Record<string, DeepPartial<pb.DataResponse>> = {};
   for (const [refId, response] of Object.entries(responses)) {
     try {
-      out[refId] = dataResponseToProto(refId, response);
+      out[refId] = dataResponseToProto(refId, response, format);
     } catch (error) {
       // A frame that cannot be encoded is the plugin's bug; report it for this query only.
       out[refId] = dataResponseToProto(refId, errorResponse(error, { source: "plugin" }));

@@ -44,7 +44,15 @@ export {
   type QueryHandler,
   type QueryResult,
   type QueryTypeMuxOptions,
+  type ChunkedQueryHandler,
 } from "./query-type-mux.js";
+export {
+  createChunkedDataWriter,
+  type ChunkedDataWriter,
+  type QueryChunkedDataHandler,
+  type QueryChunkedDataRequest,
+} from "./chunked.js";
+export { DataFrameFormat } from "../../output/pluginv2/backend.js";
 export {
   HealthStatus,
   healthError,

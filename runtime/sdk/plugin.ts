@@ -9,6 +9,7 @@ import type { PluginHandlersV2 } from "../../output/glue.js";
 import { createLogger, type Logger } from "../log/hclog.js";
 import type { JsonDataParser } from "./context.js";
 import { newDataAdapter } from "./data-adapter.js";
+import type { QueryChunkedDataHandler } from "./chunked.js";
 import type { QueryDataHandler } from "./data.js";
 import { newDiagnosticsAdapter } from "./diagnostics-adapter.js";
 import type { CheckHealthHandler } from "./diagnostics.js";
@@ -33,6 +34,14 @@ export interface PluginOptions<J = unknown, I = undefined> {
   checkHealth?: CheckHealthHandler<J, I> | CheckHealthHandler<J, I>["checkHealth"];
   /** A QueryTypeMux, or any QueryDataHandler or function. */
   queryData?: QueryDataHandler<J, I> | QueryDataHandler<J, I>["queryData"];
+  /**
+   * QueryChunkedData: a QueryTypeMux (its chunked handlers, and its query
+   * handlers for other types), or any QueryChunkedDataHandler or function.
+   * Without one, QueryChunkedData answers one chunk with status 501, as the
+   * Go SDK does.
+   */
+  queryChunkedData?:
+    QueryChunkedDataHandler<J, I> | QueryChunkedDataHandler<J, I>["queryChunkedData"];
   /** A ResourceRouter, or any CallResourceHandler or function. */
   callResource?: CallResourceHandler<J, I> | CallResourceHandler<J, I>["callResource"];
   stream?: StreamHandler<J, I>;
@@ -62,11 +71,12 @@ export function createPlugin<J = unknown, I = undefined>(
     metrics: metrics?.requests,
   };
   const sugar: PluginHandlersV2 = {};
-  const { checkHealth, queryData, callResource } = options;
+  const { checkHealth, queryData, queryChunkedData, callResource } = options;
   const health = typeof checkHealth === "function" ? { checkHealth } : checkHealth;
   if (health || metrics) sugar.diagnostics = newDiagnosticsAdapter(core, health, metrics);
   const query = typeof queryData === "function" ? { queryData } : queryData;
-  if (query) sugar.data = newDataAdapter(core, query);
+  const chunked = typeof queryChunkedData === "function" ? { queryChunkedData } : queryChunkedData;
+  if (query || chunked) sugar.data = newDataAdapter(core, query, chunked);
   const resource = typeof callResource === "function" ? { callResource } : callResource;
   if (resource) sugar.resource = newResourceAdapter(core, resource);
   if (options.stream) sugar.stream = newStreamAdapter(core, options.stream);

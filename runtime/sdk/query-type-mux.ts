@@ -18,15 +18,27 @@ import {
   type QueryDataRequest,
   type QueryDataResponse,
 } from "./data.js";
+import type {
+  ChunkedDataWriter,
+  QueryChunkedDataHandler,
+  QueryChunkedDataRequest,
+} from "./chunked.js";
 import type { RequestContext } from "./request-context.js";
 
 /** What a query handler may return: a full response, one frame, or frames. */
 export type QueryResult = DataResponse | Frame | Frame[];
 
 export interface QueryContext<J = unknown, I = unknown> extends RequestContext<J, I> {
-  /** The whole request (headers, all queries). */
-  request: QueryDataRequest<J>;
+  /** The whole request (headers, all queries): QueryData's, or QueryChunkedData's. */
+  request: QueryDataRequest<J> | QueryChunkedDataRequest<J>;
 }
+
+/** Streams one query's answer in chunks (see ChunkedDataWriter). */
+export type ChunkedQueryHandler<Q = unknown, J = unknown, I = unknown> = (
+  query: DataQuery<Q>,
+  writer: ChunkedDataWriter,
+  ctx: QueryContext<J, I>,
+) => Promise<void> | void;
 
 export type QueryHandler<Q = unknown, J = unknown, I = unknown> = (
   query: DataQuery<Q>,
@@ -40,8 +52,11 @@ export interface QueryTypeMuxOptions {
 
 export const DEFAULT_QUERY_CONCURRENCY = 10;
 
-export class QueryTypeMux<J = unknown, I = unknown> implements QueryDataHandler<J, I> {
+export class QueryTypeMux<J = unknown, I = unknown>
+  implements QueryDataHandler<J, I>, QueryChunkedDataHandler<J, I>
+{
   readonly #handlers = new Map<string, QueryHandler<any, J, I>>();
+  readonly #chunked = new Map<string, ChunkedQueryHandler<any, J, I>>();
   #fallback: QueryHandler<any, J, I> | undefined;
   readonly #maxConcurrency: number | undefined;
 
@@ -67,6 +82,56 @@ export class QueryTypeMux<J = unknown, I = unknown> implements QueryDataHandler<
     return this;
   }
 
+  /**
+   * Streams queries of `queryType` in chunks when the plugin is asked through
+   * QueryChunkedData (the Go SDK's HandleChunkedQueryType). Queries of other
+   * types are answered there by their QueryData handler, one chunk per frame.
+   */
+  handleChunked<Q = unknown>(queryType: string, handler: ChunkedQueryHandler<Q, J, I>): this {
+    if (queryType === "")
+      throw new Error("QueryTypeMux: a chunked handler needs a query type (as in the Go SDK)");
+    if (this.#chunked.has(queryType))
+      throw new Error(`QueryTypeMux: chunked query type "${queryType}" is already registered`);
+    this.#chunked.set(queryType, handler);
+    return this;
+  }
+
+  /**
+   * QueryChunkedData: each query through its chunked handler, or else its
+   * QueryData handler with frame ids "f0", "f1", … and its error, if any,
+   * written after the frames (the Go SDK's fallback).
+   */
+  async queryChunkedData(
+    request: QueryChunkedDataRequest<J>,
+    writer: ChunkedDataWriter,
+    ctx: RequestContext<J, I>,
+  ): Promise<void> {
+    const queryCtx: QueryContext<J, I> = { ...ctx, request };
+    await mapConcurrent(request.queries, this.#limit(ctx), async (query) => {
+      const chunked = this.#chunked.get(query.queryType);
+      if (chunked) {
+        try {
+          ctx.signal.throwIfAborted();
+          await chunked(query, writer, queryCtx);
+        } catch (error) {
+          if (ctx.signal.aborted) throw error;
+          await writer.writeError(query.refId, error);
+        }
+        return;
+      }
+      const response = await this.#runOne(query, queryCtx);
+      for (const [i, frame] of (response.frames ?? []).entries())
+        await writer.writeFrame(query.refId, `f${i}`, frame);
+      const failed = response.error !== undefined && response.error !== "";
+      if (failed || (response.status && (response.status < 200 || response.status > 299)))
+        await writer.writeError(
+          query.refId,
+          failed ? response.error : `status ${response.status}`,
+          response.status,
+        );
+    });
+  }
+
   /** The query types with a handler (for a resource listing them, say). */
   queryTypes(): string[] {
     return [...this.#handlers.keys()];
@@ -76,17 +141,21 @@ export class QueryTypeMux<J = unknown, I = unknown> implements QueryDataHandler<
     request: QueryDataRequest<J>,
     ctx: RequestContext<J, I>,
   ): Promise<QueryDataResponse> {
-    const limit =
-      this.#maxConcurrency ??
-      ctx.pluginContext.grafanaConfig.concurrentQueryCount() ??
-      DEFAULT_QUERY_CONCURRENCY;
     const queryCtx: QueryContext<J, I> = { ...ctx, request };
-    const results = await mapConcurrent(request.queries, limit, (query) =>
+    const results = await mapConcurrent(request.queries, this.#limit(ctx), (query) =>
       this.#runOne(query, queryCtx),
     );
     const responses: Record<string, DataResponse> = {};
     request.queries.forEach((query, i) => (responses[query.refId] = results[i]));
     return { responses };
+  }
+
+  #limit(ctx: RequestContext<J, I>): number {
+    return (
+      this.#maxConcurrency ??
+      ctx.pluginContext.grafanaConfig.concurrentQueryCount() ??
+      DEFAULT_QUERY_CONCURRENCY
+    );
   }
 
   async #runOne(query: DataQuery<unknown>, ctx: QueryContext<J, I>): Promise<DataResponse> {

@@ -1,8 +1,8 @@
 /**
  * Serves a StreamHandler as the generated one. RunStream turns the plugin's
  * push-style sender into the pull-style async iterable the generated adapter
- * writes from: a one-slot hand-over, so a sender waits while Grafana is slow
- * and learns of cancellation through a rejected send.
+ * writes from (hand-over.ts): a sender waits while Grafana is slow and learns
+ * of cancellation through a rejected send.
  */
 import type { StreamHandler as GeneratedStreamHandler } from "../../output/pluginv2/backend.handlers.js";
 import type { DeepPartial } from "../../output/rpc-support.js";
@@ -10,6 +10,7 @@ import type * as pb from "../../output/pluginv2/backend.js";
 import { streamDataToBytes } from "./convert-to-protobuf.js";
 import { messageOf, toRpcError } from "./errors.js";
 import { newRequestContext, track, type RequestContext, type SdkCore } from "./request-context.js";
+import { HandOver } from "./hand-over.js";
 import type { StreamHandler, StreamSender } from "./stream.js";
 
 export function newStreamAdapter<J, I>(
@@ -53,7 +54,7 @@ export function newStreamAdapter<J, I>(
   const runStream = handler.runStream?.bind(handler);
   if (runStream)
     adapter.runStream = (request, call) => {
-      const channel = new PacketChannel(call.signal);
+      const channel = packetChannel(call.signal);
       const done = track(core.metrics, "runStream", call.signal, async () => {
         let logger = core.logger.with({ endpoint: "runStream" });
         try {
@@ -75,77 +76,18 @@ export function newStreamAdapter<J, I>(
 
 type Packet = DeepPartial<pb.StreamPacket>;
 
-/** Hands packets from the plugin's sender to the generated writer, one at a time. */
-class PacketChannel implements AsyncIterable<Packet> {
-  readonly sender: StreamSender;
-  #pending: { packet: Packet; delivered: () => void } | undefined;
-  #wakeReader: (() => void) | undefined;
-  #closed = false;
-  #error: unknown;
-
-  constructor(private readonly signal: AbortSignal) {
-    signal.addEventListener("abort", () => this.close(), { once: true });
-    this.sender = {
-      sendFrame: (frame, include) => this.#send(streamDataToBytes(frame, include)),
-      sendJSON: (value) => this.#send(streamDataToBytes(value === undefined ? null : value)),
+/** The plugin's sender over a hand-over of packets. */
+function packetChannel(signal: AbortSignal): HandOver<Packet> & { sender: StreamSender } {
+  const channel = new HandOver<Packet>(signal, () => abortError(signal));
+  const send = (data: Buffer) => channel.send({ data });
+  return Object.assign(channel, {
+    sender: {
+      sendFrame: (frame, include) => send(streamDataToBytes(frame, include)),
+      sendJSON: (value) => send(streamDataToBytes(value === undefined ? null : value)),
       sendBytes: (data) =>
-        this.#send(typeof data === "string" ? Buffer.from(data) : streamDataToBytes(data)),
-    };
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#wakeReader?.();
-  }
-
-  fail(error: unknown): void {
-    this.#error = error;
-    this.close();
-  }
-
-  async #send(data: Buffer): Promise<void> {
-    while (this.#pending && !this.#closed) await this.#waitDelivered();
-    if (this.#closed) throw abortError(this.signal);
-    await new Promise<void>((delivered) => {
-      this.#pending = { packet: { data }, delivered };
-      this.#wakeReader?.();
-    });
-  }
-
-  #waitDelivered(): Promise<void> {
-    const pending = this.#pending!;
-    return new Promise((resolve) => {
-      const original = pending.delivered;
-      pending.delivered = () => {
-        original();
-        resolve();
-      };
-    });
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Packet> {
-    try {
-      for (;;) {
-        const pending = this.#pending;
-        if (pending) {
-          this.#pending = undefined;
-          yield pending.packet;
-          pending.delivered();
-          continue;
-        }
-        if (this.#closed) break;
-        await new Promise<void>((wake) => (this.#wakeReader = wake));
-        this.#wakeReader = undefined;
-      }
-      if (this.#error) throw this.#error;
-    } finally {
-      // The writer stopped (cancelled or done): release a sender still waiting.
-      this.#closed = true;
-      const pending = this.#pending;
-      this.#pending = undefined;
-      pending?.delivered();
-    }
-  }
+        send(typeof data === "string" ? Buffer.from(data) : streamDataToBytes(data)),
+    } satisfies StreamSender,
+  });
 }
 
 function abortError(signal: AbortSignal): Error {
