@@ -54,6 +54,45 @@ describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () 
     if (flags.length) expect(run.stderr).toContain("configuring client automatic mTLS");
   });
 
+  it("streams QueryChunkedData from the example: a random walk in chunks, Arrow and JSON", async () => {
+    const run = await runGoHost(exampleExecutable(), [
+      "-calls",
+      "query-chunked,query-chunked-json",
+      "-query-type",
+      "randomWalk",
+      "-query-json",
+      '{"seriesCount":2,"chunkRows":25}',
+      "-log-level",
+      "info",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const calls = byCall(run.lines);
+    for (const [call, format] of [
+      ["query-chunked", "ARROW"],
+      ["query-chunked-json", "JSON"],
+    ] as const) {
+      expect(calls[call].ok, JSON.stringify(calls[call])).toBe(true);
+      const chunks: any[] = calls[call].chunks;
+      // 100 points (the host asks for maxDataPoints 100) in chunks of 25, per series.
+      expect(chunks).toHaveLength(8);
+      expect(new Set(chunks.map((c) => c.frameId))).toEqual(
+        new Set(["randomWalk-1", "randomWalk-2"]),
+      );
+      for (const c of chunks) {
+        expect(c).toMatchObject({ refId: "A", status: 200, error: "", format });
+        expect(c.bytes).toBeGreaterThan(0);
+      }
+      if (format === "JSON")
+        for (const frameId of ["randomWalk-1", "randomWalk-2"])
+          expect(chunks.filter((c) => c.frameId === frameId).map((c) => c.hasSchema)).toEqual([
+            true,
+            false,
+            false,
+            false,
+          ]);
+    }
+  });
+
   it("gets exact answers from the behaviour plugin, streams included", async () => {
     const run = await runGoHost(behaviour, ["-query-json", '{"behaviour":"echo"}']);
     expect(run.code, run.stderr).toBe(0);

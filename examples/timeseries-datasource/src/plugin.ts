@@ -15,6 +15,7 @@ export const plugin = createPlugin({
       req.pluginContext.dataSourceInstanceSettings?.jsonData,
     ),
   queryData: queries,
+  queryChunkedData: queries,
   callResource: resources,
   stream,
 });

@@ -47,21 +47,42 @@ export function timestamps(
 
 export function generate(type: SeriesType, times: Float64Array, options: SeriesOptions): Frame[] {
   const frames: Frame[] = [];
-  for (let s = 0; s < options.seriesCount; s++) {
-    const values = type === "sine" ? sine(times, options, s) : randomWalk(times, options, s);
-    const name = `${options.alias ?? type}-${s + 1}`;
-    frames.push(
-      newFrame(
-        { name, meta: { type: "timeseries-multi", typeVersion: [0, 1] } },
-        timeField("time", times),
-        float64Field("value", values, {
-          labels: { series: String(s + 1) },
-          config: { displayNameFromDS: name },
-        }),
-      ),
-    );
-  }
+  for (let s = 0; s < options.seriesCount; s++)
+    frames.push(seriesFrame(type, times, seriesValues(type, times, options, s), options, s));
   return frames;
+}
+
+/** The values of series `s` (0-based) at `times`. */
+export function seriesValues(
+  type: SeriesType,
+  times: Float64Array,
+  options: SeriesOptions,
+  s: number,
+): Float64Array {
+  return type === "sine" ? sine(times, options, s) : randomWalk(times, options, s);
+}
+
+/** Series `s` as a frame; a slice of its times and values gives a chunk of it. */
+export function seriesFrame(
+  type: SeriesType,
+  times: Float64Array,
+  values: Float64Array,
+  options: SeriesOptions,
+  s: number,
+): Frame {
+  const name = seriesName(type, options, s);
+  return newFrame(
+    { name, meta: { type: "timeseries-multi", typeVersion: [0, 1] } },
+    timeField("time", times),
+    float64Field("value", values, {
+      labels: { series: String(s + 1) },
+      config: { displayNameFromDS: name },
+    }),
+  );
+}
+
+export function seriesName(type: SeriesType, options: SeriesOptions, s: number): string {
+  return `${options.alias ?? type}-${s + 1}`;
 }
 
 function sine(times: Float64Array, o: SeriesOptions, series: number): Float64Array {

@@ -13,7 +13,7 @@ import (
 // latency percentiles. The request is built once so we measure the plugin and
 // the transport, not request construction.
 func benchQuery(c *clients, o options) result {
-	req := queryRequest(o.queryJSON)
+	req := queryRequest(o.queryJSON, o.queryType)
 	call := func() (time.Duration, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), o.callTimeout)
 		defer cancel()

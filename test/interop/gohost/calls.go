@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/status"
@@ -25,13 +26,13 @@ func pluginContext() *pluginv2.PluginContext {
 	}
 }
 
-func queryRequest(queryJSON string) *pluginv2.QueryDataRequest {
+func queryRequest(queryJSON string, queryType string) *pluginv2.QueryDataRequest {
 	now := time.Now()
 	return &pluginv2.QueryDataRequest{
 		PluginContext: pluginContext(),
 		Queries: []*pluginv2.DataQuery{{
 			RefId:         "A",
-			QueryType:     "",
+			QueryType:     queryType,
 			MaxDataPoints: 100,
 			IntervalMS:    1000,
 			TimeRange: &pluginv2.TimeRange{
@@ -52,7 +53,11 @@ func runCall(c *clients, name string, o options) result {
 	case "check-health":
 		r, err = checkHealth(ctx, c)
 	case "query":
-		r, err = query(ctx, c, o.queryJSON)
+		r, err = query(ctx, c, o.queryJSON, o.queryType)
+	case "query-chunked":
+		r, err = queryChunked(ctx, c, o.queryJSON, o.queryType, pluginv2.DataFrameFormat_ARROW)
+	case "query-chunked-json":
+		r, err = queryChunked(ctx, c, o.queryJSON, o.queryType, pluginv2.DataFrameFormat_JSON)
 	case "resource":
 		r, err = resource(ctx, c)
 	case "stream":
@@ -93,8 +98,8 @@ func checkHealth(ctx context.Context, c *clients) (result, error) {
 	return result{"status": res.Status.String(), "message": res.Message}, nil
 }
 
-func query(ctx context.Context, c *clients, queryJSON string) (result, error) {
-	res, err := c.data.QueryData(ctx, queryRequest(queryJSON))
+func query(ctx context.Context, c *clients, queryJSON string, queryType string) (result, error) {
+	res, err := c.data.QueryData(ctx, queryRequest(queryJSON, queryType))
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +112,41 @@ func query(ctx context.Context, c *clients, queryJSON string) (result, error) {
 		responses[refID] = result{"frames": len(dr.Frames), "frameBytes": sizes, "error": dr.Error}
 	}
 	return result{"responses": responses}, nil
+}
+
+// queryChunked collects every chunk of a QueryChunkedData answer, as Grafana
+// reads them: refId, frame id, format, size, status, error, and whether a
+// JSON chunk carries the frame's schema.
+func queryChunked(ctx context.Context, c *clients, queryJSON string, queryType string, format pluginv2.DataFrameFormat) (result, error) {
+	q := queryRequest(queryJSON, queryType)
+	stream, err := c.data.QueryChunkedData(ctx, &pluginv2.QueryChunkedDataRequest{
+		PluginContext: q.PluginContext,
+		Queries:       q.Queries,
+		Format:        format,
+	})
+	if err != nil {
+		return nil, err
+	}
+	chunks := []result{}
+	for {
+		chunk, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return result{"chunks": chunks}, err
+		}
+		chunks = append(chunks, result{
+			"refId":     chunk.RefId,
+			"frameId":   chunk.FrameId,
+			"format":    chunk.Format.String(),
+			"bytes":     len(chunk.Frame),
+			"status":    chunk.Status,
+			"error":     chunk.Error,
+			"hasSchema": strings.Contains(string(chunk.Frame), `"schema"`),
+		})
+	}
+	return result{"chunks": chunks}, nil
 }
 
 // resource collects the whole server stream: the first message carries the

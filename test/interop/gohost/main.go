@@ -38,6 +38,7 @@ type options struct {
 	autoMTLS    bool
 	calls       []string
 	queryJSON   string
+	queryType   string
 	callTimeout time.Duration
 	benchN      int
 	concurrency int
@@ -53,6 +54,7 @@ func parseFlags() options {
 	flag.StringVar(&calls, "calls", "check-health,query,resource,stream",
 		"comma-separated calls: check-health,query,resource,stream,metrics (empty for none)")
 	flag.StringVar(&o.queryJSON, "query-json", "{}", "DataQuery.json for query calls")
+	flag.StringVar(&o.queryType, "query-type", "", "DataQuery.queryType for query calls")
 	flag.DurationVar(&o.callTimeout, "timeout", 10*time.Second, "deadline for each call")
 	flag.IntVar(&o.benchN, "bench-query", 0, "if > 0, run N QueryData calls instead of -calls")
 	flag.IntVar(&o.concurrency, "concurrency", 1, "goroutines for -bench-query")
