@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../output/glue.js";
+import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
 import { frameFromArrow } from "../runtime/frames/index.js";
 import { startPlugin, type HostedPlugin } from "../runtime/index.js";
@@ -29,6 +30,11 @@ describe("README QueryData example", () => {
     const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
     const source = readFileSync(join(REPO_ROOT, "examples/readme-sine/src/main.ts"), "utf8");
     expect(readme).toContain(source.trim());
+  });
+
+  it("answers CheckHealth OK without a health handler, as a Go SDK plugin does", async () => {
+    const health = await plugin.clients.diagnostics.checkHealth({});
+    expect(health.status).toBe(CheckHealthResponse_HealthStatus.OK);
   });
 
   it("answers QueryData with a 100-point time series frame", async () => {

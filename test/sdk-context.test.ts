@@ -100,11 +100,15 @@ describe("plugin context", () => {
       traceparent: TRACEPARENT,
       tracestate: "grafana=1",
     });
+    // The Go SDK's contextual attributes and key names (backend/log.go).
     expect(logs.find((l) => l["@message"] === "checking")).toMatchObject({
+      pluginId: "acme-db-datasource",
+      pluginVersion: "1.2.3",
       endpoint: "checkHealth",
-      pluginID: "acme-db-datasource",
-      dsUID: "db-1",
-      traceID: "4bf92f3577b34da6a3ce929d0e0e4736",
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      dsName: "DB",
+      dsUid: "db-1",
+      uname: "",
     });
   });
 

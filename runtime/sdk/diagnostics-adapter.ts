@@ -2,10 +2,16 @@
  * Serves CheckHealth and CollectMetrics as the generated DiagnosticsHandler.
  * A health check that throws, or settings the jsonData parser rejects, answer
  * status ERROR with the message: that is what "Save & test" should show.
+ * Without a health handler CheckHealth answers OK, as the Go SDK does.
  */
 import type { DiagnosticsHandler } from "../../output/pluginv2/backend.handlers.js";
 import { checkHealthResultToProto } from "./convert-to-protobuf.js";
-import { healthError, type CheckHealthHandler, type CheckHealthResult } from "./diagnostics.js";
+import {
+  healthError,
+  HealthStatus,
+  type CheckHealthHandler,
+  type CheckHealthResult,
+} from "./diagnostics.js";
 import { messageOf } from "./errors.js";
 import type { PluginMetrics } from "./metrics.js";
 import { newRequestContext, track, type SdkCore } from "./request-context.js";
@@ -31,6 +37,7 @@ export function newDiagnosticsAdapter<J, I>(
         }
         return checkHealthResultToProto(result);
       });
+  else adapter.checkHealth = () => ({ status: HealthStatus.OK });
   if (metrics)
     adapter.collectMetrics = async () => ({ metrics: { prometheus: await metrics.collect() } });
   return adapter;

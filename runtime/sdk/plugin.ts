@@ -73,7 +73,7 @@ export function createPlugin<J = unknown, I = undefined>(
   const sugar: PluginHandlersV2 = {};
   const { checkHealth, queryData, queryChunkedData, callResource } = options;
   const health = typeof checkHealth === "function" ? { checkHealth } : checkHealth;
-  if (health || metrics) sugar.diagnostics = newDiagnosticsAdapter(core, health, metrics);
+  sugar.diagnostics = newDiagnosticsAdapter(core, health, metrics);
   const query = typeof queryData === "function" ? { queryData } : queryData;
   const chunked = typeof queryChunkedData === "function" ? { queryChunkedData } : queryChunkedData;
   if (query || chunked) sugar.data = newDataAdapter(core, query, chunked);

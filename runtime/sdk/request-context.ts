@@ -50,11 +50,16 @@ export async function newRequestContext<J, I>(
 ): Promise<RequestContext<J, I>> {
   const trace = traceContextFrom(call.metadata);
   const ds = context?.dataSourceInstanceSettings;
+  // The Go SDK's contextual attributes, under its key names (backend/log.go),
+  // so a Grafana-side log query finds Go and TypeScript plugins alike.
   const logger = core.logger.with({
+    pluginId: context?.pluginId ?? "",
+    pluginVersion: context?.pluginVersion ?? "",
     endpoint,
-    ...(context?.pluginId ? { pluginID: context.pluginId } : {}),
-    ...(ds ? { dsUID: ds.uid } : {}),
-    ...(trace ? { traceID: trace.traceId } : {}),
+    ...(trace ? { traceId: trace.traceId } : {}),
+    ...(ds
+      ? { dsName: ds.name, dsUid: ds.uid, ...(context?.user ? { uname: context.user.name } : {}) }
+      : {}),
   });
   const pluginContext = pluginContextFromProto(context, core.parseJsonData);
   const instance = (core.instances ? await core.instances.get(pluginContext) : undefined) as I;
