@@ -4,7 +4,8 @@
 import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { RpcError } from "../output/rpc-support.js";
-import { describeError, PluginError } from "../runtime/sdk/index.js";
+import { dataResponseToProto } from "../runtime/sdk/convert-to-protobuf.js";
+import { describeError, errorResponse, PluginError } from "../runtime/sdk/index.js";
 
 describe("describeError", () => {
   it.each([
@@ -26,5 +27,16 @@ describe("describeError", () => {
       status: 500,
       source: "plugin",
     });
+  });
+
+  it("a thrown string is a plugin bug (500 plugin); a string error with a status is classified by it", () => {
+    expect(dataResponseToProto("A", errorResponse("oops"))).toMatchObject({
+      error: "oops",
+      status: 500,
+      errorSource: "plugin",
+    });
+    expect(
+      dataResponseToProto("A", errorResponse("no such metric", { status: 404 })),
+    ).toMatchObject({ error: "no such metric", status: 404, errorSource: "downstream" });
   });
 });

@@ -66,13 +66,22 @@ export interface QueryDataHandler<J = unknown, I = unknown> {
   ): Promise<QueryDataResponse> | QueryDataResponse;
 }
 
-/** A DataResponse that reports `error` for its query. */
+/**
+ * A DataResponse that reports `error` for its query. A thrown value that is
+ * not an Error (a string, say) and comes without a status is a plugin bug
+ * (500, source plugin), not a status to classify.
+ */
 export function errorResponse(
   error: unknown,
   options: { status?: number; source?: ErrorSource } = {},
 ): DataResponse {
   return {
-    error: error instanceof Error ? error : String(error),
+    error:
+      error instanceof Error
+        ? error
+        : options.status === undefined
+          ? new Error(String(error))
+          : String(error),
     ...(options.status !== undefined ? { status: options.status } : {}),
     ...(options.source ? { errorSource: options.source } : {}),
   };
