@@ -261,6 +261,18 @@ describe("serve: AutoMTLS", () => {
     });
   });
 
+  it("fails to start, naming PLUGIN_CLIENT_CERT, when it holds a broken certificate", async () => {
+    const broken =
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+    const plugin = raw(behaviour, pluginEnv({ PLUGIN_CLIENT_CERT: broken }));
+    expect(await exitWithin(plugin.exited, 5_000)).toEqual({ code: 1, signal: null });
+    expect(await plugin.firstLine).toBeUndefined();
+    const errors = hclogLines(plugin.stderr()).filter((l) => l["@level"] === "error");
+    expect(String(errors[0]?.["@message"])).toContain(
+      "PLUGIN_CLIENT_CERT holds a certificate that cannot be parsed",
+    );
+  });
+
   it("refuses a client with another self-signed certificate, and one without any", async () => {
     const { plugin } = await start({ autoMTLS: true });
     const pluginCert = Buffer.from(decodeHandshakeCert(plugin.handshake.cert!));

@@ -4,6 +4,7 @@
  * build the gRPC server, listen, print the handshake line, relay stdio, and
  * stay up until the host says Shutdown (or SIGTERM, or the host dies).
  */
+import { X509Certificate } from "node:crypto";
 import { writeSync } from "node:fs";
 import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
 import { createLogger, type Logger } from "../log/hclog.js";
@@ -196,6 +197,14 @@ async function serverCredentials(
   if (!clientCert) return { credentials: ServerCredentials.createInsecure(), certField: "" };
   if (!clientCert.includes("-----BEGIN CERTIFICATE-----"))
     throw new ServeError(`${CLIENT_CERT_ENV} is set but holds no PEM certificate`);
+  try {
+    // grpc-js would take a broken certificate and then refuse every connection silently.
+    new X509Certificate(clientCert);
+  } catch (error) {
+    throw new ServeError(
+      `${CLIENT_CERT_ENV} holds a certificate that cannot be parsed: ${(error as Error).message}`,
+    );
+  }
   const cert = await generateCertificate();
   const credentials = ServerCredentials.createSsl(
     Buffer.from(clientCert),
