@@ -2,8 +2,12 @@
 // TS host (startPlugin), called over go-plugin's gRPC with the typed clients.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../output/glue.js";
-import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
-import { frameFromArrow, frameFromJSON } from "../runtime/frames/index.js";
+import {
+  CheckHealthResponse_HealthStatus,
+  DataFrameFormat,
+  type QueryChunkedDataResponse,
+} from "../output/pluginv2/backend.js";
+import { frameFromArrow, frameFromJSON, type Frame } from "../runtime/frames/index.js";
 import { startPlugin, type HostedPlugin } from "../runtime/index.js";
 import { exampleExecutable } from "./support/example-plugin.js";
 
@@ -97,6 +101,77 @@ describe("example timeseries datasource through startPlugin", () => {
     expect(res.responses.D.error).toBe("");
   });
 
+  it("QueryChunkedData streams the random walk in chunks that add up to QueryData's answer (Arrow, JSON)", async () => {
+    const q = query("A", "randomWalk", { seriesCount: 2, seed: 7, chunkRows: 16 }, 50);
+    const whole = await plugin.clients.data.queryData({
+      pluginContext: pluginContext(),
+      queries: [q],
+    });
+    const expected = Object.fromEntries(
+      whole.responses.A.frames.map((bytes) => {
+        const frame = frameFromArrow(bytes);
+        return [frame.name, rowsOf(frame)];
+      }),
+    );
+    expect(Object.keys(expected)).toEqual(["randomWalk-1", "randomWalk-2"]);
+    for (const format of [DataFrameFormat.ARROW, DataFrameFormat.JSON]) {
+      const chunks: QueryChunkedDataResponse[] = [];
+      for await (const chunk of plugin.clients.data.queryChunkedData({
+        pluginContext: pluginContext(),
+        queries: [q],
+        format,
+      }))
+        chunks.push(chunk);
+      // 50 points in chunks of 16: 16, 16, 16, 2 per series.
+      expect(chunks.map((c) => c.frameId)).toEqual([
+        ...Array(4).fill("randomWalk-1"),
+        ...Array(4).fill("randomWalk-2"),
+      ]);
+      for (const c of chunks)
+        expect(c).toMatchObject({ refId: "A", status: 200, error: "", format });
+      const received: Record<string, unknown[][]> = {};
+      let schema: unknown;
+      for (const c of chunks) {
+        let frame: Frame;
+        if (format === DataFrameFormat.ARROW) frame = frameFromArrow(c.frame);
+        else {
+          // Only a frame's first JSON chunk carries the schema; later ones are rows to append.
+          const json = JSON.parse(c.frame.toString("utf8"));
+          const first = !received[c.frameId];
+          expect("schema" in json).toBe(first);
+          if (first) schema = json.schema;
+          frame = frameFromJSON(JSON.stringify({ schema, data: json.data }));
+        }
+        expect(frame.refId).toBe("A");
+        received[c.frameId] = [...(received[c.frameId] ?? []), ...rowsOf(frame)];
+      }
+      expect(received).toEqual(expected);
+    }
+  });
+
+  it("QueryChunkedData answers a bad query with an error chunk naming the problem", async () => {
+    const chunks: QueryChunkedDataResponse[] = [];
+    for await (const chunk of plugin.clients.data.queryChunkedData({
+      pluginContext: pluginContext(),
+      queries: [
+        query("A", "randomWalk", { chunkRows: 0 }),
+        query("B", "sine", { seriesCount: 99 }),
+      ],
+    }))
+      chunks.push(chunk);
+    const byRef = Object.fromEntries(chunks.map((c) => [c.refId, c]));
+    expect(byRef.A).toMatchObject({
+      status: 400,
+      error: "chunkRows must be a positive integer (got 0)",
+    });
+    // "sine" has no chunked handler: its QueryData handler answers, error included.
+    expect(byRef.B).toMatchObject({
+      status: 400,
+      errorSource: "downstream",
+      error: "seriesCount must be from 1 to 20 (got 99)",
+    });
+  });
+
   it("CallResource routes GET /hello and /series-types, 404s and 405s the rest", async () => {
     const call = async (method: string, path: string) => {
       const parts = [];
@@ -158,3 +233,8 @@ describe("example timeseries datasource through startPlugin", () => {
     expect(text).toMatch(/plugin_request_total\{endpoint="queryData",status="error"/);
   });
 });
+
+/** A frame's rows as [time, value] pairs. */
+function rowsOf(frame: Frame): unknown[][] {
+  return Array.from({ length: frame.rowCount() }, (_, i) => frame.fields.map((f) => f.get(i)));
+}

@@ -12,7 +12,12 @@ import type { Frame } from "../frames/index.js";
 import type { PluginContext } from "./context.js";
 import { encodeFrame } from "./convert-to-protobuf.js";
 import type { DataQuery } from "./data.js";
-import { describeError, PluginError } from "./errors.js";
+import {
+  describeError,
+  errorSourceFromHttpStatus,
+  PluginError,
+  type ErrorSource,
+} from "./errors.js";
 import type { RequestContext } from "./request-context.js";
 
 export interface QueryChunkedDataRequest<J = unknown> extends Omit<
@@ -28,11 +33,15 @@ export interface ChunkedDataWriter {
    * Sends `frame` (its refId set to `refId`) as a chunk of frame `frameId`.
    * The first time a frame id is written, the frame's schema and rows go out;
    * later writes with the same id append their rows to it and must keep its
-   * fields (names and types) — a different structure is refused.
+   * fields (names, types, nullability) — a different structure is refused.
    */
   writeFrame(refId: string, frameId: string, frame: Frame): Promise<void>;
-  /** Reports an error for query `refId`; status and source derive from the error unless given. */
-  writeError(refId: string, error: unknown, status?: number): Promise<void>;
+  /**
+   * Reports a failure of query `refId`. The status and source derive from
+   * the error unless given; a bare message with a status takes its source
+   * from the status, as a PluginError does.
+   */
+  writeError(refId: string, error: unknown, status?: number, source?: ErrorSource): Promise<void>;
 }
 
 /** Answers a batch of queries in chunks. A QueryTypeMux is one. */
@@ -70,21 +79,32 @@ export function createChunkedDataWriter(
       sent.set(key, shape);
       await send({ refId, frameId, frame: bytes, status: 200, format });
     },
-    async writeError(refId, error, status) {
+    async writeError(refId, error, status, source) {
+      if (!refId) throw new PluginError("writeError: missing refId", { source: "plugin" });
       const described = describeError(error);
       await send({
         refId,
         status: status ?? described.status,
         error: described.message,
-        errorSource: described.source,
+        errorSource:
+          source ??
+          (error instanceof Error || status === undefined
+            ? described.source
+            : errorSourceFromHttpStatus(status)),
       });
     },
   };
 }
 
-/** Field names and types, which later chunks of a frame must repeat. */
+/**
+ * Field names and types (nullability included: Go's nullable types are other
+ * types, and a reader appends each chunk's columns to the first's), which
+ * later chunks of a frame must repeat.
+ */
 function frameShape(frame: Frame): string {
-  return `[${frame.fields.map((f) => `${f.name || "?"} ${f.type}`).join(", ")}]`;
+  const field = (f: Frame["fields"][number]) =>
+    `${f.name || "?"} ${f.nullable ? "nullable " : ""}${f.type}`;
+  return `[${frame.fields.map(field).join(", ")}]`;
 }
 
 /** The Go SDK's answer when a plugin has no chunked handler: one chunk with status 501. */

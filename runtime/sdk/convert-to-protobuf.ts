@@ -7,9 +7,9 @@ import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
 import { DataFrameFormat } from "../../output/pluginv2/backend.js";
 import { Frame, frameToArrow, frameToJSON } from "../frames/index.js";
-import type { DataResponse } from "./data.js";
+import { responseFailure, type DataResponse } from "./data.js";
 import type { CheckHealthResult } from "./diagnostics.js";
-import { describeError, errorSourceFromHttpStatus, PluginError } from "./errors.js";
+import { PluginError } from "./errors.js";
 import type { ResourceChunk, ResourceResponse } from "./resource.js";
 
 /**
@@ -23,24 +23,20 @@ export function dataResponseToProto(
   response: DataResponse,
   format: DataFrameFormat = DataFrameFormat.ARROW,
 ): DeepPartial<pb.DataResponse> {
-  const { frames = [], error, errorSource, status, ...rest } = response;
+  const { frames = [], error: _error, errorSource: _source, status, ...rest } = response;
   const encoded = frames.map((frame) => {
     if (!frame.refId) frame.refId = refId;
     return encodeFrame(frame, format);
   });
-  if (error === undefined || error === "")
-    return { ...rest, frames: encoded, status: status || 200, format };
-  const described = describeError(error);
-  const finalStatus = status || described.status;
+  const failure = responseFailure(response);
+  if (!failure) return { ...rest, frames: encoded, status: status || 200, format };
   return {
     ...rest,
     frames: encoded,
     format,
-    error: described.message,
-    status: finalStatus,
-    errorSource:
-      errorSource ??
-      (error instanceof Error ? described.source : errorSourceFromHttpStatus(finalStatus)),
+    error: failure.message,
+    status: failure.status,
+    errorSource: failure.source,
   };
 }
 

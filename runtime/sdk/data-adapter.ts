@@ -80,26 +80,54 @@ function chunkedAnswer<J, I>(
     error.name = "AbortError";
     return error;
   });
-  const done = track(core.metrics, "queryChunkedData", call.signal, async () => {
-    let logger = core.logger.with({ endpoint: "queryChunkedData" });
-    try {
-      const ctx = await newRequestContext(core, "queryChunkedData", request.pluginContext, call);
-      logger = ctx.logger;
-      const writer = createChunkedDataWriter(request.format, (chunk) => chunks.send(chunk));
-      await handler.queryChunkedData(
-        queryChunkedDataRequestFromProto(request, ctx.pluginContext),
-        writer,
-        ctx,
-      );
-      chunks.close();
-    } catch (error) {
-      if (call.signal.aborted) return chunks.close(); // a write rejected because Grafana left
-      logger.error("queryChunkedData failed", { error: messageOf(error) });
-      chunks.fail(toRpcError(error));
-    }
-  });
-  void done.catch(() => {});
+  const done = track(
+    core.metrics,
+    "queryChunkedData",
+    call.signal,
+    async () => {
+      let logger = core.logger.with({ endpoint: "queryChunkedData" });
+      let failed = false;
+      // Error chunks are logged as QueryData logs failed queries, and count the call as an error.
+      const send = (chunk: Chunk) => {
+        if (isFailure(chunk)) {
+          failed = true;
+          logger.error("query failed", {
+            refID: chunk.refId,
+            status: chunk.status,
+            statusSource: chunk.errorSource,
+            error: chunk.error,
+          });
+        }
+        return chunks.send(chunk);
+      };
+      try {
+        const ctx = await newRequestContext(core, "queryChunkedData", request.pluginContext, call);
+        logger = ctx.logger;
+        await handler.queryChunkedData(
+          queryChunkedDataRequestFromProto(request, ctx.pluginContext),
+          createChunkedDataWriter(request.format, send),
+          ctx,
+        );
+        chunks.close();
+        return failed;
+      } catch (error) {
+        if (call.signal.aborted) {
+          chunks.close(); // a write rejected because Grafana left
+        } else {
+          logger.error("queryChunkedData failed", { error: messageOf(error) });
+          chunks.fail(toRpcError(error));
+        }
+        throw error;
+      }
+    },
+    (failed) => (failed ? "error" : "ok"),
+  );
+  void done.catch(() => {}); // the stream carries the failure; track has counted it
   return chunks;
+}
+
+function isFailure(chunk: Chunk): boolean {
+  return !!chunk.error || (!!chunk.status && (chunk.status < 200 || chunk.status > 299));
 }
 
 function encodeResponses(

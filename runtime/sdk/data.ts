@@ -7,7 +7,12 @@ import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
 import type { Frame } from "../frames/index.js";
 import type { PluginContext } from "./context.js";
-import type { ErrorSource } from "./errors.js";
+import {
+  describeError,
+  errorSourceFromHttpStatus,
+  type ErrorDescription,
+  type ErrorSource,
+} from "./errors.js";
 import type { RequestContext } from "./request-context.js";
 
 export interface TimeRange {
@@ -84,5 +89,25 @@ export function errorResponse(
           : String(error),
     ...(options.status !== undefined ? { status: options.status } : {}),
     ...(options.source ? { errorSource: options.source } : {}),
+  };
+}
+
+/**
+ * The failure a response reports, or undefined when it has no error: the
+ * status defaults from the error (describeError), the source is the given
+ * one, else the error's, else (a bare message) the status's. QueryData and
+ * QueryChunkedData report a response's error by this one rule.
+ */
+export function responseFailure(response: DataResponse): ErrorDescription | undefined {
+  const { error, status, errorSource } = response;
+  if (error === undefined || error === "") return undefined;
+  const described = describeError(error);
+  const finalStatus = status || described.status;
+  return {
+    message: described.message,
+    status: finalStatus,
+    source:
+      errorSource ??
+      (error instanceof Error ? described.source : errorSourceFromHttpStatus(finalStatus)),
   };
 }

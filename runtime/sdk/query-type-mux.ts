@@ -9,9 +9,10 @@
  */
 import type { Frame } from "../frames/index.js";
 import { Frame as FrameClass } from "../frames/index.js";
-import { PluginError } from "./errors.js";
+import { errorSourceFromHttpStatus, PluginError } from "./errors.js";
 import {
   errorResponse,
+  responseFailure,
   type DataQuery,
   type DataResponse,
   type QueryDataHandler,
@@ -99,7 +100,9 @@ export class QueryTypeMux<J = unknown, I = unknown>
   /**
    * QueryChunkedData: each query through its chunked handler, or else its
    * QueryData handler with frame ids "f0", "f1", … and its error, if any,
-   * written after the frames (the Go SDK's fallback).
+   * written after the frames (the Go SDK's fallback). Unlike the Go SDK's
+   * mux, a query that throws answers with its own error chunk instead of
+   * failing the whole stream, as in QueryData.
    */
   async queryChunkedData(
     request: QueryChunkedDataRequest<J>,
@@ -122,12 +125,16 @@ export class QueryTypeMux<J = unknown, I = unknown>
       const response = await this.#runOne(query, queryCtx);
       for (const [i, frame] of (response.frames ?? []).entries())
         await writer.writeFrame(query.refId, `f${i}`, frame);
-      const failed = response.error !== undefined && response.error !== "";
-      if (failed || (response.status && (response.status < 200 || response.status > 299)))
+      const failure = responseFailure(response);
+      if (failure)
+        await writer.writeError(query.refId, failure.message, failure.status, failure.source);
+      else if (response.status && (response.status < 200 || response.status > 299))
+        // A failure status without a message: the Go SDK sends the status with an empty error.
         await writer.writeError(
           query.refId,
-          failed ? response.error : `status ${response.status}`,
+          "",
           response.status,
+          response.errorSource ?? errorSourceFromHttpStatus(response.status),
         );
     });
   }
