@@ -9,7 +9,8 @@ import { docText, emitForServices, type GeneratedFile } from "./source-file.js";
 
 export const SUPPORT_STEM = "rpc-support";
 
-const handlerType: Record<StreamingKind, string> = {
+/** The rpc-support handler type for each streaming kind (tests read it from here). */
+export const handlerType: Record<StreamingKind, string> = {
   unary: "UnaryHandler",
   "server-streaming": "ServerStreamingHandler",
   "client-streaming": "ClientStreamingHandler",

@@ -12,13 +12,13 @@ import { copyFile, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../generator/generate-manifest.js";
+import { handlerType } from "../generator/generate-handlers.js";
 import type { StreamingKind } from "../generator/model.js";
 import {
   buildDescriptors,
   describedRpcs,
   expectSuccess,
   exportedShapes,
-  handlerTypeOf,
   historyDir,
   removeDir,
   repoConfig,
@@ -176,7 +176,7 @@ describe.skipIf(skipReason !== undefined)("every upstream revision of backend.pr
       for (const service of manifest.services) {
         const expected = service.rpcs.map((r) => [
           r.tsKey,
-          `${handlerTypeOf[r.streaming as StreamingKind]}<${tsName(r.input)}, ${tsName(r.output)}>`,
+          `${handlerType[r.streaming as StreamingKind]}<${tsName(r.input)}, ${tsName(r.output)}>`,
         ]);
         const shape = handlers.get(service.typescript.handler);
         expect(shape?.kind, service.typescript.handler).toBe("interface");

@@ -248,11 +248,3 @@ export async function exportedShapes(file: string): Promise<Map<string, Declared
   }
   return shapes;
 }
-
-/** The handler type our generator uses for each streaming kind (see output/rpc-support.ts). */
-export const handlerTypeOf: Record<StreamingKind, string> = {
-  unary: "UnaryHandler",
-  "server-streaming": "ServerStreamingHandler",
-  "client-streaming": "ClientStreamingHandler",
-  "bidi-streaming": "BidiStreamingHandler",
-};
