@@ -25,6 +25,7 @@ import { dataResponseToProto } from "./convert-to-protobuf.js";
 import { errorResponse, type DataResponse, type QueryDataHandler } from "./data.js";
 import { messageOf, toRpcError } from "./errors.js";
 import { HandOver } from "./hand-over.js";
+import { yieldPoints } from "./yield-point.js";
 import { newRequestContext, track, type SdkCore } from "./request-context.js";
 
 export function newDataAdapter<J, I>(
@@ -58,7 +59,7 @@ export function newDataAdapter<J, I>(
               request.queries.map((q) => [q.refId, errorResponse(error)]),
             );
           }
-          return encodeResponses(responses, request.format, logger);
+          return await encodeResponses(responses, request.format, logger);
         },
         (result) => (Object.values(result.responses ?? {}).some((r) => r?.error) ? "error" : "ok"),
       );
@@ -130,13 +131,16 @@ function isFailure(chunk: Chunk): boolean {
   return !!chunk.error || (!!chunk.status && (chunk.status < 200 || chunk.status > 299));
 }
 
-function encodeResponses(
+async function encodeResponses(
   responses: Record<string, DataResponse>,
   format: pb.DataFrameFormat,
   logger: Logger,
-): DeepPartial<pb.QueryDataResponse> {
+): Promise<DeepPartial<pb.QueryDataResponse>> {
   const out: Record<string, DeepPartial<pb.DataResponse>> = {};
+  const yieldPoint = yieldPoints(); // encoding thousands of frames is work other calls must not wait for
   for (const [refId, response] of Object.entries(responses)) {
+    const pause = yieldPoint();
+    if (pause) await pause;
     try {
       out[refId] = dataResponseToProto(refId, response, format);
     } catch (error) {

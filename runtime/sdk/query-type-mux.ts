@@ -25,6 +25,7 @@ import type {
   QueryChunkedDataRequest,
 } from "./chunked.js";
 import type { RequestContext } from "./request-context.js";
+import { yieldPoints } from "./yield-point.js";
 
 /** What a query handler may return: a full response, one frame, or frames. */
 export type QueryResult = DataResponse | Frame | Frame[];
@@ -201,10 +202,14 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  // Synchronous handlers would otherwise run every item in one turn of the event loop.
+  const yieldPoint = yieldPoints();
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
       results[i] = await fn(items[i], i);
+      const pause = yieldPoint();
+      if (pause) await pause;
     }
   };
   const workers = Math.max(1, Math.min(limit, items.length));
