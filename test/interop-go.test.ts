@@ -1,13 +1,12 @@
-// Go host <-> Go plugin over real hashicorp/go-plugin: proves the interop
-// harness itself (build, handshake, the four pluginv2 calls, mTLS, kill)
-// before it is pointed at our TypeScript runtime.
+// Go host <-> Go plugin over real hashicorp/go-plugin, once per go-plugin
+// release (1.0.1 and 1.8.0): proves the interop harness itself (build,
+// handshake, the four pluginv2 calls, mTLS, kill) before it is pointed at our
+// TypeScript runtime.
 
-import { describe, expect, it } from "vitest";
-import { buildGoInterop, runGoHost } from "./support/go-interop.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { buildEveryGoInterop, GO_PLUGIN_VERSIONS, goHostFor } from "./support/go-interop.js";
 
-const built = await buildGoInterop();
-if (!built.ok) console.warn(`[interop-go] SKIPPED, Go toolchain unavailable: ${built.reason}`);
-const pluginPath = built.ok ? built.pluginPath : "";
+const builds = await buildEveryGoInterop("interop-go");
 
 const byCall = (lines: any[]) => Object.fromEntries(lines.map((l) => [l.call, l]));
 
@@ -31,7 +30,15 @@ function expectRoundTrip(lines: any[]) {
   expect(calls.kill.ms).toBeLessThan(2000);
 }
 
-describe.skipIf(!built.ok)("go-plugin interop harness: Go host <-> Go plugin", () => {
+describe.each(GO_PLUGIN_VERSIONS)("harness (go-plugin %s): Go host <-> Go plugin", (version) => {
+  const built = builds[version];
+  const pluginPath = built.ok ? built.pluginPath : "";
+  // Every runGoHost in this suite runs the host built against `version`.
+  const runGoHost = goHostFor(version);
+  beforeEach((ctx) => {
+    if (!built.ok) ctx.skip(built.reason);
+  });
+
   it("negotiates v2 and round-trips check-health, query, resource, stream", async () => {
     const run = await runGoHost(pluginPath, []);
     expect(run.code, run.stderr).toBe(0);
@@ -83,8 +90,8 @@ describe.skipIf(!built.ok)("go-plugin interop harness: Go host <-> Go plugin", (
   });
 
   it("exits non-zero with go-plugin's error when the plugin never handshakes", async () => {
-    // /bin/true exits at once without a handshake line. go-plugin 1.0.1 races
-    // its exit watcher against its closed stdout reader, so either text.
+    // /bin/true exits at once without a handshake line. go-plugin races its
+    // exit watcher against its closed stdout reader, so either text.
     const run = await runGoHost("/bin/true", [], { timeoutMs: 20_000 });
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([]);

@@ -1,10 +1,11 @@
-// Our runtime against the real hashicorp/go-plugin (Debian's 1.0.1):
+// Our runtime against the real hashicorp/go-plugin, once per release (Debian's
+// 1.0.1, and 1.8.0 with Grafana's client configuration):
 // - the Go host (test/interop/gohost, a Grafana-like go-plugin client)
 //   launching TypeScript plugins served by serve();
 // - our TypeScript host (startPlugin) launching the Go plugin
 //   (test/interop/goplugin, a go-plugin server).
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { credentials } from "@grpc/grpc-js";
 import { protocol } from "../output/glue.js";
 import { HealthTypedClient } from "../output/grpc/health/v1/health.clients.js";
@@ -13,15 +14,20 @@ import { HealthCheckResponse_ServingStatus } from "../output/grpc/health/v1/heal
 import { CheckHealthResponse_HealthStatus } from "../output/pluginv2/backend.js";
 import { startPlugin, type PluginLogEntry } from "../runtime/index.js";
 import { exampleExecutable } from "./support/example-plugin.js";
-import { buildGoInterop, runGoHost } from "./support/go-interop.js";
-import { fixtureBundler, isAlive } from "./support/runtime-helpers.js";
+import { buildEveryGoInterop, GO_PLUGIN_VERSIONS, goHostFor } from "./support/go-interop.js";
+import { fixtureBundler, hclogLines, isAlive } from "./support/runtime-helpers.js";
 
-const built = await buildGoInterop();
-if (!built.ok) console.warn(`[interop-ts] SKIPPED, Go toolchain unavailable: ${built.reason}`);
+const builds = await buildEveryGoInterop("interop-ts");
 
 const byCall = (lines: any[]) => Object.fromEntries(lines.map((l) => [l.call, l]));
 
-describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () => {
+describe.each(GO_PLUGIN_VERSIONS)("Go host (go-plugin %s) -> TypeScript plugin", (version) => {
+  const built = builds[version];
+  // Every runGoHost in this suite runs the host built against `version`.
+  const runGoHost = goHostFor(version);
+  beforeEach((ctx) => {
+    if (!built.ok) ctx.skip(built.reason);
+  });
   const fixtures = fixtureBundler();
   let behaviour = "";
   beforeAll(async () => {
@@ -31,9 +37,10 @@ describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () 
 
   it.each([
     ["plain", []],
-    ["AutoMTLS", ["-automtls"]],
+    // go-plugin 1.8 logs "configuring client automatic mTLS" at debug, 1.0.1 at info.
+    ["AutoMTLS", ["-automtls", "-log-level", "debug"]],
   ])("runs check-health, query, resource, stream against the example (%s)", async (_, flags) => {
-    const run = await runGoHost(exampleExecutable(), [...flags, "-log-level", "info"]);
+    const run = await runGoHost(exampleExecutable(), ["-log-level", "info", ...flags]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.lines.map((l) => l.call)).toEqual([
       "check-health",
@@ -93,6 +100,36 @@ describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () 
     }
   });
 
+  it("streams a bad chunked query's error chunk from the example to the Go host", async () => {
+    const run = await runGoHost(exampleExecutable(), [
+      "-calls",
+      "query-chunked",
+      "-query-type",
+      "randomWalk",
+      "-query-json",
+      '{"chunkRows":0}',
+      "-log-level",
+      "info",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(byCall(run.lines)["query-chunked"]).toEqual({
+      call: "query-chunked",
+      ok: true,
+      chunks: [
+        {
+          refId: "A",
+          frameId: "",
+          format: "ARROW",
+          bytes: 0,
+          status: 400,
+          error: "chunkRows must be a positive integer (got 0)",
+          source: "downstream",
+          hasSchema: false,
+        },
+      ],
+    });
+  });
+
   it("gets exact answers from the behaviour plugin, streams included", async () => {
     const run = await runGoHost(behaviour, ["-query-json", '{"behaviour":"echo"}']);
     expect(run.code, run.stderr).toBe(0);
@@ -117,6 +154,23 @@ describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () 
     expect(calls.kill.ms).toBeLessThan(2_000);
   });
 
+  it("passes Cmd.Env, the host's environment and go-plugin's variables; 1.8 adds trace context", async () => {
+    const run = await runGoHost(behaviour, [
+      ...["-calls", "resource", "-resource-path", "introspect", "-env", "GF_INTEROP_EXPLICIT=1"],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const seen = JSON.parse(byCall(run.lines).resource.body);
+    expect(seen.envKeys).toEqual(expect.arrayContaining(["GF_INTEROP_EXPLICIT", "PATH"]));
+    expect(seen.pluginEnv).toEqual({
+      PLUGIN_MIN_PORT: "10000",
+      PLUGIN_MAX_PORT: "25000",
+      PLUGIN_PROTOCOL_VERSIONS: "2",
+    });
+    // 1.0.1 has no GRPCDialOptions, so no stats handler puts a traceparent on the call.
+    if (version === "1.0.1") expect(seen.traceparent).toBe("");
+    else expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
   it("sees a throwing handler as gRPC Unknown with the handler's message", async () => {
     const run = await runGoHost(behaviour, [
       "-calls",
@@ -134,33 +188,72 @@ describe.skipIf(!built.ok)("Go host (go-plugin 1.0.1) -> TypeScript plugin", () 
     expect(calls["check-health"]).toMatchObject({ ok: true, status: "OK" });
   });
 
-  it("keeps stdout clean: console output reaches go-plugin's log via stderr (no GRPCStdio in 1.0.1)", async () => {
-    // go-plugin 1.0.1 silently drains stdout after the handshake, so output
-    // sent there would be lost. The query sleeps past the 2 s stdio grace, so
-    // the fallback to stderr happens while the host still listens.
-    const run = await runGoHost(behaviour, [
-      "-calls",
-      "query",
-      "-query-json",
-      '{"behaviour":"sleep","ms":2600}',
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(byCall(run.lines).query).toMatchObject({ ok: true });
-    const logged = run.stderr
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(
-      logged.some((l) =>
-        String(l["@message"]).includes("behaviour plugin: console.log after the handshake"),
-      ),
-      run.stderr,
-    ).toBe(true);
-  });
+  // Each go-plugin release gets the stdio test that describes it (1.0.1 has no GRPCStdio client).
+  const onlyFor = (release: string) => (version === release ? it : () => {});
+  onlyFor("1.0.1")(
+    "keeps stdout clean: console output reaches go-plugin's log via stderr (no GRPCStdio in 1.0.1)",
+    async () => {
+      // go-plugin 1.0.1 silently drains stdout after the handshake, so output
+      // sent there would be lost. The query sleeps past the 2 s stdio grace, so
+      // the fallback to stderr happens while the host still listens.
+      const run = await runGoHost(behaviour, [
+        "-calls",
+        "query",
+        "-query-json",
+        '{"behaviour":"sleep","ms":2600}',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(byCall(run.lines).query).toMatchObject({ ok: true });
+      const logged = run.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(
+        logged.some((l) =>
+          String(l["@message"]).includes("behaviour plugin: console.log after the handshake"),
+        ),
+        run.stderr,
+      ).toBe(true);
+    },
+  );
+
+  onlyFor("1.8.0")(
+    "reads console output from GRPCStdio, opened at connect, and discards it as Grafana does",
+    async () => {
+      // go-plugin 1.8 opens plugin.GRPCStdio/StreamStdio as it connects and,
+      // without SyncStdout/SyncStderr (Grafana sets neither), copies what
+      // arrives to io.Discard: the console.log after the handshake is read and
+      // dropped, never re-logged. The query sleeps past the 2 s stdio grace, so
+      // an unread stream would have fallen back to stderr, as with 1.0.1.
+      const run = await runGoHost(behaviour, [
+        "-calls",
+        "query",
+        "-query-json",
+        '{"behaviour":"sleep","ms":2600}',
+        "-log-level",
+        "trace",
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(byCall(run.lines).query).toMatchObject({ ok: true });
+      expect(run.stderr).not.toContain("behaviour plugin: console.log after the handshake");
+      expect(hclogLines(run.stderr)).toContainEqual(
+        expect.objectContaining({
+          "@module": "gohost.stdio",
+          "@message": "received data",
+          channel: "STDOUT",
+          len: "behaviour plugin: console.log after the handshake\n".length,
+        }),
+      );
+    },
+  );
 });
 
-describe.skipIf(!built.ok)("TypeScript host (startPlugin) -> Go plugin (go-plugin 1.0.1)", () => {
+describe.each(GO_PLUGIN_VERSIONS)("TypeScript host -> Go plugin (go-plugin %s)", (version) => {
+  const built = builds[version];
   const pluginPath = built.ok ? built.pluginPath : "";
+  beforeEach((ctx) => {
+    if (!built.ok) ctx.skip(built.reason);
+  });
   const running: { kill(ms?: number): Promise<unknown> }[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.kill(500)));

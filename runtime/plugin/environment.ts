@@ -15,7 +15,7 @@ export const UNIX_SOCKET_DIR_ENV = "PLUGIN_UNIX_SOCKET_DIR";
 export const UNIX_SOCKET_GROUP_ENV = "PLUGIN_UNIX_SOCKET_GROUP";
 /** The host's PEM certificate: when set, AutoMTLS is on and only that certificate is accepted. */
 export const CLIENT_CERT_ENV = "PLUGIN_CLIENT_CERT";
-/** Host can multiplex broker connections; we do not, so the handshake line never claims it. */
+/** Host can multiplex broker connections; we do not, so the handshake line answers `false` (serve.ts). */
 export const MULTIPLEX_GRPC_ENV = "PLUGIN_MULTIPLEX_GRPC";
 /**
  * Ours, not go-plugin's: "tcp" makes the plugin listen on 127.0.0.1 within the

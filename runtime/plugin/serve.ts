@@ -15,7 +15,12 @@ import type {
   VersionedHandlersFor,
 } from "../protocol-glue.js";
 import { encodeHandshakeCert, generateCertificate } from "./automtls.js";
-import { CLIENT_CERT_ENV, NOT_A_PLUGIN_MESSAGE, PROTOCOL_VERSIONS_ENV } from "./environment.js";
+import {
+  CLIENT_CERT_ENV,
+  MULTIPLEX_GRPC_ENV,
+  NOT_A_PLUGIN_MESSAGE,
+  PROTOCOL_VERSIONS_ENV,
+} from "./environment.js";
 import {
   NODE_20_RESET_WARNING,
   nodeHonoursStreamResetLimits,
@@ -123,6 +128,7 @@ export async function serve<G extends ProtocolGlue>(
       address.address,
       "grpc",
       certField,
+      ...multiplexField(env, logger),
     ].join("|");
     writeSync(1, line + "\n");
     stdio.capture();
@@ -138,6 +144,31 @@ export async function serve<G extends ProtocolGlue>(
     exit(1);
     throw error;
   }
+}
+
+/**
+ * The handshake line's 7th field, written only when the host set
+ * PLUGIN_MULTIPLEX_GRPC, as go-plugin does: older hosts split the line into
+ * six fields and would glue a seventh onto the certificate. A Go plugin
+ * answers `true` and speaks yamux on its socket from then on; we do not
+ * multiplex broker connections (no Grafana protocol uses the broker), so we
+ * answer `false`, and a host that asked for multiplexing stops with
+ * go-plugin's own ErrGRPCBrokerMuxNotSupported instead of talking yamux to a
+ * plain gRPC server. A host that did not ask ignores the field.
+ */
+function multiplexField(env: NodeJS.ProcessEnv, logger: Logger): string[] {
+  const value = env[MULTIPLEX_GRPC_ENV];
+  if (!value) return [];
+  // Go's strconv.ParseBool spellings of true: what go-plugin takes as a request.
+  if (["1", "t", "T", "true", "TRUE", "True"].includes(value))
+    logger.warn(
+      "PLUGIN_MULTIPLEX_GRPC asks for gRPC broker multiplexing, which this runtime does not do",
+      {
+        [MULTIPLEX_GRPC_ENV]: value,
+        answer: "false",
+      },
+    );
+  return ["false"];
 }
 
 function handlersByVersion<G extends ProtocolGlue>(

@@ -59,7 +59,7 @@ func runCall(c *clients, name string, o options) result {
 	case "query-chunked-json":
 		r, err = queryChunked(ctx, c, o.queryJSON, o.queryType, pluginv2.DataFrameFormat_JSON)
 	case "resource":
-		r, err = resource(ctx, c)
+		r, err = resource(ctx, c, o.resourcePath)
 	case "stream":
 		r, err = runStream(ctx, c)
 	case "metrics":
@@ -115,8 +115,8 @@ func query(ctx context.Context, c *clients, queryJSON string, queryType string) 
 }
 
 // queryChunked collects every chunk of a QueryChunkedData answer, as Grafana
-// reads them: refId, frame id, format, size, status, error, and whether a
-// JSON chunk carries the frame's schema.
+// reads them: refId, frame id, format, size, status, error and its source, and
+// whether a JSON chunk carries the frame's schema.
 func queryChunked(ctx context.Context, c *clients, queryJSON string, queryType string, format pluginv2.DataFrameFormat) (result, error) {
 	q := queryRequest(queryJSON, queryType)
 	stream, err := c.data.QueryChunkedData(ctx, &pluginv2.QueryChunkedDataRequest{
@@ -143,6 +143,7 @@ func queryChunked(ctx context.Context, c *clients, queryJSON string, queryType s
 			"bytes":     len(chunk.Frame),
 			"status":    chunk.Status,
 			"error":     chunk.Error,
+			"source":    chunk.ErrorSource,
 			"hasSchema": strings.Contains(string(chunk.Frame), `"schema"`),
 		})
 	}
@@ -151,12 +152,12 @@ func queryChunked(ctx context.Context, c *clients, queryJSON string, queryType s
 
 // resource collects the whole server stream: the first message carries the
 // status, bodies may be chunked across messages (as Grafana concatenates them).
-func resource(ctx context.Context, c *clients) (result, error) {
+func resource(ctx context.Context, c *clients, path string) (result, error) {
 	stream, err := c.resource.CallResource(ctx, &pluginv2.CallResourceRequest{
 		PluginContext: pluginContext(),
-		Path:          "hello",
+		Path:          path,
 		Method:        "GET",
-		Url:           "/hello",
+		Url:           "/" + path,
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@
 // pkg/plugins/backendplugin/grpcplugin does (hashicorp/go-plugin, protocol
 // version 2, gRPC only), makes a few pluginv2 calls and prints one JSON line
 // per call on stdout. It is test tooling for grafana-plugin-ts interop tests.
+// It builds against go-plugin 1.0.1 or, with the goplugin_v1_8 build tag,
+// 1.8.0; the client configuration is per version (config_v1_*.go).
 //
 // Exit code is 0 whenever the plugin started, even if calls failed (failures
 // are reported in the JSON lines); non-zero only for setup failures, with the
@@ -14,13 +16,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
 
-	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
 )
 
@@ -34,23 +34,43 @@ var handshake = plugin.HandshakeConfig{
 }
 
 type options struct {
-	pluginPath  string
-	autoMTLS    bool
-	calls       []string
-	queryJSON   string
-	queryType   string
-	callTimeout time.Duration
-	benchN      int
-	concurrency int
-	warmup      int
-	logLevel    string
+	pluginPath   string
+	args         stringList
+	env          stringList
+	autoMTLS     bool
+	calls        []string
+	queryJSON    string
+	queryType    string
+	resourcePath string
+	callTimeout  time.Duration
+	benchN       int
+	concurrency  int
+	warmup       int
+	logLevel     string
+	// Reports (see report.go).
+	reportConnect bool
+	reportRPCs    bool
+	// go-plugin 1.8 client options (see config_v1_8.go).
+	skipHostEnv bool
+	runner      bool
+	socketGroup string
+	multiplex   bool
 }
 
 func parseFlags() options {
 	var o options
 	var calls string
 	flag.StringVar(&o.pluginPath, "plugin", "", "path of the plugin executable (required)")
+	flag.Var(&o.args, "arg", "argument for the plugin executable (repeatable)")
+	flag.Var(&o.env, "env", "KEY=VALUE for the plugin's explicit environment, Cmd.Env (repeatable)")
 	flag.BoolVar(&o.autoMTLS, "automtls", false, "let go-plugin negotiate mTLS (PLUGIN_CLIENT_CERT)")
+	flag.StringVar(&o.resourcePath, "resource-path", "hello", "CallResourceRequest.path for resource calls")
+	flag.BoolVar(&o.reportConnect, "report-connect", false, "print a connect line: version, address, socket mode and group")
+	flag.BoolVar(&o.reportRPCs, "report-rpcs", false, "after kill, print the rpcs the stats handler saw (go-plugin 1.8)")
+	flag.BoolVar(&o.skipHostEnv, "skip-host-env", false, "SkipHostEnv: the plugin gets no os.Environ() (go-plugin 1.8)")
+	flag.BoolVar(&o.runner, "runner", false, "start the plugin through a RunnerFunc, as Grafana's runner mode (go-plugin 1.8)")
+	flag.StringVar(&o.socketGroup, "socket-group", "", "UnixSocketConfig.Group, PLUGIN_UNIX_SOCKET_GROUP (go-plugin 1.8)")
+	flag.BoolVar(&o.multiplex, "multiplex", false, "GRPCBrokerMultiplex, PLUGIN_MULTIPLEX_GRPC (go-plugin 1.8)")
 	flag.StringVar(&calls, "calls", "check-health,query,resource,stream",
 		"comma-separated calls: check-health,query,resource,stream,metrics (empty for none)")
 	flag.StringVar(&o.queryJSON, "query-json", "{}", "DataQuery.json for query calls")
@@ -77,24 +97,22 @@ func main() {
 	if !json.Valid([]byte(o.queryJSON)) {
 		fatal(fmt.Errorf("-query-json is not valid JSON: %s", o.queryJSON))
 	}
+	for _, kv := range o.env {
+		if !strings.Contains(kv, "=") {
+			fatal(fmt.Errorf("-env %q: expected KEY=VALUE", kv))
+		}
+	}
 
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{2: v2PluginSet()},
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Cmd:              exec.Command(o.pluginPath),
-		Managed:          true,
-		AutoMTLS:         o.autoMTLS,
-		StartTimeout:     30 * time.Second,
-		// JSON so a test can tell go-plugin's own records (and the plugin's
-		// stderr, which go-plugin re-logs) apart from our stdout protocol.
-		Logger: hclog.New(&hclog.LoggerOptions{
-			Name:       "gohost",
-			Output:     os.Stderr,
-			Level:      hclog.LevelFromString(o.logLevel),
-			JSONFormat: true,
-		}),
-	})
+	// The client config is per go-plugin version (config_v1_0.go, config_v1_8.go).
+	cfg, extras, err := clientConfig(o)
+	if err != nil {
+		fatal(err)
+	}
+	if extras.cleanup != nil {
+		atExit = extras.cleanup
+		defer extras.cleanup()
+	}
+	client := plugin.NewClient(cfg)
 	// Managed means plugin.CleanupClients kills it: we do that if a test
 	// runner SIGTERMs us mid-call, so no plugin process outlives the host.
 	signals := make(chan os.Signal, 1)
@@ -120,6 +138,9 @@ func main() {
 		client.Kill()
 		fatal(fmt.Errorf("dispensing plugin clients: %w", err))
 	}
+	if o.reportConnect {
+		emit(connectReport(client, extras))
+	}
 
 	if o.benchN > 0 {
 		emit(benchQuery(c, o))
@@ -133,7 +154,10 @@ func main() {
 	// up to 2s for the process to exit, then SIGKILLs it. ms tells which.
 	start := time.Now()
 	client.Kill()
-	emit(result{"call": "kill", "ok": true, "ms": msSince(start)})
+	emit(killReport(result{"call": "kill", "ok": true, "ms": msSince(start)}, extras))
+	if o.reportRPCs {
+		emit(result{"call": "rpcs", "ok": true, "methods": extras.rpcs()})
+	}
 }
 
 // result is one JSON line on stdout.
@@ -147,8 +171,12 @@ func emit(r result) {
 	os.Stdout.Write(append(b, '\n'))
 }
 
+// atExit runs before a fatal exit, which skips deferred calls.
+var atExit = func() {}
+
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "gohost:", err)
+	atExit()
 	os.Exit(1)
 }
 

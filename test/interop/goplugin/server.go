@@ -51,11 +51,17 @@ func (*server) QueryData(_ context.Context, req *pluginv2.QueryDataRequest) (*pl
 
 var helloBody = []byte(`{"message":"hello from go"}`)
 
-func (*server) CallResource(_ *pluginv2.CallResourceRequest, stream pluginv2.Resource_CallResourceServer) error {
+// CallResource answers path "introspect" with what this process was given
+// (see introspect.go), any other path with helloBody.
+func (*server) CallResource(req *pluginv2.CallResourceRequest, stream pluginv2.Resource_CallResourceServer) error {
+	body := helloBody
+	if req.Path == "introspect" {
+		body = introspect(stream.Context())
+	}
 	return stream.Send(&pluginv2.CallResourceResponse{
 		Code:    200,
 		Headers: map[string]*pluginv2.StringList{"Content-Type": {Values: []string{"application/json"}}},
-		Body:    helloBody,
+		Body:    body,
 	})
 }
 
