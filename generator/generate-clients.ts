@@ -5,7 +5,13 @@
  */
 import type { DescFile } from "@bufbuild/protobuf";
 import { Scope } from "ts-morph";
-import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
+import {
+  streamsOf,
+  type ProtocolModel,
+  type RpcModel,
+  type ServiceModel,
+  type StreamingKind,
+} from "./model.js";
 import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
 import { serviceSymbols } from "./naming.js";
 import { docText, emitForServices, type ImportSet, type GeneratedFile } from "./source-file.js";
@@ -49,23 +55,22 @@ export function generateClients(model: ProtocolModel, file: DescFile): Generated
   });
 }
 
-/** Per streaming kind: the rpc-support call, what the caller passes, what it gets back. */
-const callShape: Record<StreamingKind, { call: string; streamsIn: boolean; streamsOut: boolean }> =
-  {
-    unary: { call: "unaryCall", streamsIn: false, streamsOut: false },
-    "server-streaming": { call: "serverStreamingCall", streamsIn: false, streamsOut: true },
-    "client-streaming": { call: "clientStreamingCall", streamsIn: true, streamsOut: false },
-    "bidi-streaming": { call: "bidiStreamingCall", streamsIn: true, streamsOut: true },
-  };
+/** Per streaming kind: the rpc-support call that makes it. */
+const supportCall: Record<StreamingKind, string> = {
+  unary: "unaryCall",
+  "server-streaming": "serverStreamingCall",
+  "client-streaming": "clientStreamingCall",
+  "bidi-streaming": "bidiStreamingCall",
+};
 
 function clientMethod(rpc: RpcModel, imports: ImportSet) {
-  const shape = callShape[rpc.kind];
+  const streams = streamsOf(rpc.kind);
   const req = imports.value(rpc.input.stem, rpc.input.tsName);
   const res = imports.message(rpc.output);
-  const input = shape.streamsIn
+  const input = streams.request
     ? { name: "requests", type: `AsyncIterable<${req}> | Iterable<${req}>` }
     : { name: "request", type: `${imports.type(SUPPORT_STEM, "DeepPartial")}<${req}>` };
-  const argument = shape.streamsIn ? "requests" : `${req}.fromPartial(request)`;
+  const argument = streams.request ? "requests" : `${req}.fromPartial(request)`;
   return {
     name: rpc.key,
     docs: [docText(rpc.comment, rpcSignatureNote(rpc))],
@@ -77,11 +82,11 @@ function clientMethod(rpc: RpcModel, imports: ImportSet) {
         hasQuestionToken: true,
       },
     ],
-    returnType: shape.streamsOut
+    returnType: streams.response
       ? `${imports.type(SUPPORT_STEM, "ResponseStream")}<${res}>`
       : `Promise<${res}>`,
     statements: [
-      `return ${imports.value(SUPPORT_STEM, shape.call)}<${req}, ${res}>(this.raw, ${JSON.stringify(rpc.key)}, ${argument}, options);`,
+      `return ${imports.value(SUPPORT_STEM, supportCall[rpc.kind])}<${req}, ${res}>(this.raw, ${JSON.stringify(rpc.key)}, ${argument}, options);`,
     ],
   };
 }

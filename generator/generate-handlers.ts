@@ -4,7 +4,13 @@
  * what it needs and an rpc added by a newer protocol never breaks it.
  */
 import type { DescFile } from "@bufbuild/protobuf";
-import type { ProtocolModel, RpcModel, ServiceModel, StreamingKind } from "./model.js";
+import {
+  streamsOf,
+  type ProtocolModel,
+  type RpcModel,
+  type ServiceModel,
+  type StreamingKind,
+} from "./model.js";
 import { docText, emitForServices, type GeneratedFile } from "./source-file.js";
 
 export const SUPPORT_STEM = "rpc-support";
@@ -43,13 +49,8 @@ export function generateHandlers(model: ProtocolModel, file: DescFile): Generate
 }
 
 export function rpcSignatureNote(rpc: RpcModel): string {
-  const input =
-    rpc.kind === "client-streaming" || rpc.kind === "bidi-streaming"
-      ? `stream ${rpc.input.fullName}`
-      : rpc.input.fullName;
-  const output =
-    rpc.kind === "server-streaming" || rpc.kind === "bidi-streaming"
-      ? `stream ${rpc.output.fullName}`
-      : rpc.output.fullName;
+  const streams = streamsOf(rpc.kind);
+  const input = `${streams.request ? "stream " : ""}${rpc.input.fullName}`;
+  const output = `${streams.response ? "stream " : ""}${rpc.output.fullName}`;
   return `\`rpc ${rpc.name}(${input}) returns (${output})\` — ${rpc.kind}.`;
 }

@@ -7,7 +7,7 @@
  * that mentions them.
  */
 import type { DescFile } from "@bufbuild/protobuf";
-import type { ProtocolModel, RpcModel, StreamingKind } from "./model.js";
+import { streamsOf, type ProtocolModel, type RpcModel, type StreamingKind } from "./model.js";
 import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
 import { serviceSymbols } from "./naming.js";
 import { emitForServices, jsDoc, type ImportSet } from "./source-file.js";
@@ -25,23 +25,20 @@ export function generateServices(model: ProtocolModel, file: DescFile) {
   return emitForServices(model, file, "grpc", (service, source, imports) => {
     const names = serviceSymbols(service);
     imports.reserve(Object.values(names));
-    const reader = imports.value(SUPPORT_STEM, "strictReader");
+    const method = imports.value(SUPPORT_STEM, "grpcMethod");
     const definition = service.rpcs.map((rpc) => {
       const req = imports.value(rpc.input.stem, rpc.input.tsName);
       const res = imports.value(rpc.output.stem, rpc.output.tsName);
-      return [
-        jsDoc(rpc.comment, rpcSignatureNote(rpc)),
-        `${rpc.key}: {`,
-        `path: ${JSON.stringify(rpc.path)},`,
-        `originalName: ${JSON.stringify(rpc.name)},`,
-        `requestStream: ${rpc.kind === "client-streaming" || rpc.kind === "bidi-streaming"},`,
-        `responseStream: ${rpc.kind === "server-streaming" || rpc.kind === "bidi-streaming"},`,
-        `requestSerialize: (value: ${req}): Buffer => Buffer.from(${req}.encode(value).finish()),`,
-        `requestDeserialize: (value: Buffer): ${req} => ${req}.decode(${reader}(value)),`,
-        `responseSerialize: (value: ${res}): Buffer => Buffer.from(${res}.encode(value).finish()),`,
-        `responseDeserialize: (value: Buffer): ${res} => ${res}.decode(${reader}(value)),`,
-        `},`,
-      ].join("\n");
+      const streams = streamsOf(rpc.kind);
+      const args = [
+        JSON.stringify(rpc.path),
+        JSON.stringify(rpc.name),
+        streams.request,
+        streams.response,
+        req,
+        res,
+      ];
+      return `${jsDoc(rpc.comment, rpcSignatureNote(rpc))}\n${rpc.key}: ${method}(${args.join(", ")}),`;
     });
     const definitionType = imports.external(GRPC, "ServiceDefinition", true);
     const untyped = imports.external(GRPC, "UntypedServiceImplementation", true);

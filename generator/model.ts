@@ -127,6 +127,14 @@ function rpcModel(service: DescService, method: DescMethod): RpcModel {
   };
 }
 
+/** Which sides of an rpc of this kind stream (grpc-js's requestStream / responseStream). */
+export function streamsOf(kind: StreamingKind): { request: boolean; response: boolean } {
+  return {
+    request: kind === "client-streaming" || kind === "bidi-streaming",
+    response: kind === "server-streaming" || kind === "bidi-streaming",
+  };
+}
+
 function streamingKind(method: DescMethod): StreamingKind {
   switch (method.methodKind) {
     case "unary":

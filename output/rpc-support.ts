@@ -35,12 +35,39 @@ function decodeUtf8Strictly(bytes: Uint8Array): string {
   }
 }
 
+/** The binary codec ts-proto gives every message. */
+export interface MessageCodec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: BinaryReader): T;
+}
+
 /**
- * A reader for the generated deserializers that rejects invalid UTF-8 in
- * string fields, as proto3 requires and grpc-go does, instead of silently
- * replacing it (a refId could come back different from the one sent).
+ * One grpc-js method definition, as the generated `<file>.grpc.ts` lists
+ * them. Deserializers read with a reader that rejects invalid UTF-8 in string
+ * fields, as proto3 requires and grpc-go does, instead of silently replacing
+ * it (a refId could come back different from the one sent).
  */
-export function strictReader(bytes: Uint8Array): BinaryReader {
+export function grpcMethod<Req, Res>(
+  path: string,
+  originalName: string,
+  requestStream: boolean,
+  responseStream: boolean,
+  request: MessageCodec<Req>,
+  response: MessageCodec<Res>,
+) {
+  return {
+    path,
+    originalName,
+    requestStream,
+    responseStream,
+    requestSerialize: (value: Req): Buffer => Buffer.from(request.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Req => request.decode(strictReader(value)),
+    responseSerialize: (value: Res): Buffer => Buffer.from(response.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Res => response.decode(strictReader(value)),
+  };
+}
+
+function strictReader(bytes: Uint8Array): BinaryReader {
   return new BinaryReader(bytes, decodeUtf8Strictly);
 }
 

@@ -13,6 +13,7 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promi
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initProject } from "../cli/init-command.js";
+import type { Manifest } from "../generator/generate-manifest.js";
 import {
   buildDescriptors,
   expectSuccess,
@@ -128,7 +129,7 @@ describe("a protocol revision derived from proto/ by mutation", () => {
     expect(count("package")).toBe(1);
   });
 
-  it("generates with no edit, reporting the additions and naming the unconfigured services", () => {
+  it("generates with no edit, reporting the additions and naming the unconfigured services", async () => {
     expectSuccess(generated, "generate on the evolved protocol");
     const lines = generated.stdout.split("\n").map((l) => l.trim());
     expect(lines).toContain(
@@ -138,13 +139,18 @@ describe("a protocol revision derived from proto/ by mutation", () => {
     expect(
       lines.some((l) => l.startsWith("protocol diff:") && l.endsWith(" 0 wire-breaking")),
     ).toBe(true);
-    for (const [service, pkg] of [
-      [ADDED_SERVICE, "pluginv2"],
-      ["Renderer", ADDED_PACKAGE.pkg],
-    ])
+    // The go-plugin names the generator chose, as its manifest records them.
+    const manifest = JSON.parse(
+      await readFile(path.join(scratch, "output/protocol.json"), "utf8"),
+    ) as Manifest;
+    const plugins = manifest.pluginSets.flatMap((set) => set.plugins);
+    for (const service of [`pluginv2.${ADDED_SERVICE}`, `${ADDED_PACKAGE.pkg}.Renderer`]) {
+      const plugin = plugins.find((p) => p.service === service);
+      expect(plugin?.nameSource, service).toBe("convention");
       expect(lines).toContain(
-        `warning: service ${pkg}.${service} is not named in protocol.config.json: it registers with go-plugin as "${service.toLowerCase()}" in protocol version 2 (lower-cased service name, Grafana's convention)`,
+        `warning: service ${service} is not named in protocol.config.json: it registers with go-plugin as "${plugin!.name}" in protocol version 2 (lower-cased service name, Grafana's convention)`,
       );
+    }
   });
 
   it("typechecks the whole repository and the files init writes", async () => {

@@ -15,7 +15,7 @@ import {
   type handleBidiStreamingCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
-import { strictReader } from "../rpc-support.js";
+import { grpcMethod } from "../rpc-support.js";
 import { ConnInfo } from "./grpc_broker.js";
 
 /**
@@ -30,16 +30,14 @@ export const GRPCBrokerService = {
    *
    * `rpc StartStream(stream plugin.ConnInfo) returns (stream plugin.ConnInfo)` — bidi-streaming.
    */
-  startStream: {
-    path: "/plugin.GRPCBroker/StartStream",
-    originalName: "StartStream",
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(strictReader(value)),
-    responseSerialize: (value: ConnInfo): Buffer => Buffer.from(ConnInfo.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ConnInfo => ConnInfo.decode(strictReader(value)),
-  },
+  startStream: grpcMethod(
+    "/plugin.GRPCBroker/StartStream",
+    "StartStream",
+    true,
+    true,
+    ConnInfo,
+    ConnInfo,
+  ),
 } as const satisfies ServiceDefinition;
 export type GRPCBrokerService = typeof GRPCBrokerService;
 /** What `server.addService(GRPCBrokerService, …)` takes for `plugin.GRPCBroker`. */

@@ -15,7 +15,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
-import { strictReader } from "../rpc-support.js";
+import { grpcMethod } from "../rpc-support.js";
 import { Empty } from "./grpc_controller.js";
 
 /**
@@ -31,16 +31,7 @@ export const GRPCControllerService = {
    *
    * `rpc Shutdown(plugin.Empty) returns (plugin.Empty)` — unary.
    */
-  shutdown: {
-    path: "/plugin.GRPCController/Shutdown",
-    originalName: "Shutdown",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
-    responseSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    responseDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
-  },
+  shutdown: grpcMethod("/plugin.GRPCController/Shutdown", "Shutdown", false, false, Empty, Empty),
 } as const satisfies ServiceDefinition;
 export type GRPCControllerService = typeof GRPCControllerService;
 /** What `server.addService(GRPCControllerService, …)` takes for `plugin.GRPCController`. */

@@ -16,7 +16,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { Empty } from "../google/protobuf/empty.js";
-import { strictReader } from "../rpc-support.js";
+import { grpcMethod } from "../rpc-support.js";
 import { StdioData } from "./grpc_stdio.js";
 
 /**
@@ -34,16 +34,14 @@ export const GRPCStdioService = {
    *
    * `rpc StreamStdio(google.protobuf.Empty) returns (stream plugin.StdioData)` — server-streaming.
    */
-  streamStdio: {
-    path: "/plugin.GRPCStdio/StreamStdio",
-    originalName: "StreamStdio",
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Empty => Empty.decode(strictReader(value)),
-    responseSerialize: (value: StdioData): Buffer => Buffer.from(StdioData.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StdioData => StdioData.decode(strictReader(value)),
-  },
+  streamStdio: grpcMethod(
+    "/plugin.GRPCStdio/StreamStdio",
+    "StreamStdio",
+    false,
+    true,
+    Empty,
+    StdioData,
+  ),
 } as const satisfies ServiceDefinition;
 export type GRPCStdioService = typeof GRPCStdioService;
 /** What `server.addService(GRPCStdioService, …)` takes for `plugin.GRPCStdio`. */

@@ -17,7 +17,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
-import { strictReader } from "../rpc-support.js";
+import { grpcMethod } from "../rpc-support.js";
 import {
   AdmissionRequest,
   CallResourceRequest,
@@ -56,20 +56,14 @@ export const ResourceService = {
    *
    * `rpc CallResource(pluginv2.CallResourceRequest) returns (stream pluginv2.CallResourceResponse)` — server-streaming.
    */
-  callResource: {
-    path: "/pluginv2.Resource/CallResource",
-    originalName: "CallResource",
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (value: CallResourceRequest): Buffer =>
-      Buffer.from(CallResourceRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CallResourceRequest =>
-      CallResourceRequest.decode(strictReader(value)),
-    responseSerialize: (value: CallResourceResponse): Buffer =>
-      Buffer.from(CallResourceResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): CallResourceResponse =>
-      CallResourceResponse.decode(strictReader(value)),
-  },
+  callResource: grpcMethod(
+    "/pluginv2.Resource/CallResource",
+    "CallResource",
+    false,
+    true,
+    CallResourceRequest,
+    CallResourceResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type ResourceService = typeof ResourceService;
 /** What `server.addService(ResourceService, …)` takes for `pluginv2.Resource`. */
@@ -113,20 +107,14 @@ export const DataService = {
    *
    * `rpc QueryData(pluginv2.QueryDataRequest) returns (pluginv2.QueryDataResponse)` — unary.
    */
-  queryData: {
-    path: "/pluginv2.Data/QueryData",
-    originalName: "QueryData",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: QueryDataRequest): Buffer =>
-      Buffer.from(QueryDataRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): QueryDataRequest =>
-      QueryDataRequest.decode(strictReader(value)),
-    responseSerialize: (value: QueryDataResponse): Buffer =>
-      Buffer.from(QueryDataResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): QueryDataResponse =>
-      QueryDataResponse.decode(strictReader(value)),
-  },
+  queryData: grpcMethod(
+    "/pluginv2.Data/QueryData",
+    "QueryData",
+    false,
+    false,
+    QueryDataRequest,
+    QueryDataResponse,
+  ),
   /**
    * Runs a batch of queries and streams the results in chunks: a frame is
    * sent once with its schema and first rows, later chunks with the same
@@ -134,20 +122,14 @@ export const DataService = {
    *
    * `rpc QueryChunkedData(pluginv2.QueryChunkedDataRequest) returns (stream pluginv2.QueryChunkedDataResponse)` — server-streaming.
    */
-  queryChunkedData: {
-    path: "/pluginv2.Data/QueryChunkedData",
-    originalName: "QueryChunkedData",
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (value: QueryChunkedDataRequest): Buffer =>
-      Buffer.from(QueryChunkedDataRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): QueryChunkedDataRequest =>
-      QueryChunkedDataRequest.decode(strictReader(value)),
-    responseSerialize: (value: QueryChunkedDataResponse): Buffer =>
-      Buffer.from(QueryChunkedDataResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): QueryChunkedDataResponse =>
-      QueryChunkedDataResponse.decode(strictReader(value)),
-  },
+  queryChunkedData: grpcMethod(
+    "/pluginv2.Data/QueryChunkedData",
+    "QueryChunkedData",
+    false,
+    true,
+    QueryChunkedDataRequest,
+    QueryChunkedDataResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type DataService = typeof DataService;
 /** What `server.addService(DataService, …)` takes for `pluginv2.Data`. */
@@ -204,39 +186,27 @@ export const DiagnosticsService = {
    *
    * `rpc CheckHealth(pluginv2.CheckHealthRequest) returns (pluginv2.CheckHealthResponse)` — unary.
    */
-  checkHealth: {
-    path: "/pluginv2.Diagnostics/CheckHealth",
-    originalName: "CheckHealth",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: CheckHealthRequest): Buffer =>
-      Buffer.from(CheckHealthRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CheckHealthRequest =>
-      CheckHealthRequest.decode(strictReader(value)),
-    responseSerialize: (value: CheckHealthResponse): Buffer =>
-      Buffer.from(CheckHealthResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): CheckHealthResponse =>
-      CheckHealthResponse.decode(strictReader(value)),
-  },
+  checkHealth: grpcMethod(
+    "/pluginv2.Diagnostics/CheckHealth",
+    "CheckHealth",
+    false,
+    false,
+    CheckHealthRequest,
+    CheckHealthResponse,
+  ),
   /**
    * Returns the plugin's metrics so Grafana can expose them.
    *
    * `rpc CollectMetrics(pluginv2.CollectMetricsRequest) returns (pluginv2.CollectMetricsResponse)` — unary.
    */
-  collectMetrics: {
-    path: "/pluginv2.Diagnostics/CollectMetrics",
-    originalName: "CollectMetrics",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: CollectMetricsRequest): Buffer =>
-      Buffer.from(CollectMetricsRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): CollectMetricsRequest =>
-      CollectMetricsRequest.decode(strictReader(value)),
-    responseSerialize: (value: CollectMetricsResponse): Buffer =>
-      Buffer.from(CollectMetricsResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): CollectMetricsResponse =>
-      CollectMetricsResponse.decode(strictReader(value)),
-  },
+  collectMetrics: grpcMethod(
+    "/pluginv2.Diagnostics/CollectMetrics",
+    "CollectMetrics",
+    false,
+    false,
+    CollectMetricsRequest,
+    CollectMetricsResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type DiagnosticsService = typeof DiagnosticsService;
 /** What `server.addService(DiagnosticsService, …)` takes for `pluginv2.Diagnostics`. */
@@ -305,20 +275,14 @@ export const StreamService = {
    *
    * `rpc SubscribeStream(pluginv2.SubscribeStreamRequest) returns (pluginv2.SubscribeStreamResponse)` — unary.
    */
-  subscribeStream: {
-    path: "/pluginv2.Stream/SubscribeStream",
-    originalName: "SubscribeStream",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: SubscribeStreamRequest): Buffer =>
-      Buffer.from(SubscribeStreamRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): SubscribeStreamRequest =>
-      SubscribeStreamRequest.decode(strictReader(value)),
-    responseSerialize: (value: SubscribeStreamResponse): Buffer =>
-      Buffer.from(SubscribeStreamResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): SubscribeStreamResponse =>
-      SubscribeStreamResponse.decode(strictReader(value)),
-  },
+  subscribeStream: grpcMethod(
+    "/pluginv2.Stream/SubscribeStream",
+    "SubscribeStream",
+    false,
+    false,
+    SubscribeStreamRequest,
+    SubscribeStreamResponse,
+  ),
   /**
    * Produces the data of one channel path. Grafana opens it when a path
    * gets its first subscriber and cancels it (possibly after a delay) when
@@ -326,39 +290,28 @@ export const StreamService = {
    *
    * `rpc RunStream(pluginv2.RunStreamRequest) returns (stream pluginv2.StreamPacket)` — server-streaming.
    */
-  runStream: {
-    path: "/pluginv2.Stream/RunStream",
-    originalName: "RunStream",
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (value: RunStreamRequest): Buffer =>
-      Buffer.from(RunStreamRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): RunStreamRequest =>
-      RunStreamRequest.decode(strictReader(value)),
-    responseSerialize: (value: StreamPacket): Buffer =>
-      Buffer.from(StreamPacket.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StreamPacket => StreamPacket.decode(strictReader(value)),
-  },
+  runStream: grpcMethod(
+    "/pluginv2.Stream/RunStream",
+    "RunStream",
+    false,
+    true,
+    RunStreamRequest,
+    StreamPacket,
+  ),
   /**
    * A browser wants to publish into a channel path. Decide whether it may,
    * and optionally change what gets published.
    *
    * `rpc PublishStream(pluginv2.PublishStreamRequest) returns (pluginv2.PublishStreamResponse)` — unary.
    */
-  publishStream: {
-    path: "/pluginv2.Stream/PublishStream",
-    originalName: "PublishStream",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: PublishStreamRequest): Buffer =>
-      Buffer.from(PublishStreamRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): PublishStreamRequest =>
-      PublishStreamRequest.decode(strictReader(value)),
-    responseSerialize: (value: PublishStreamResponse): Buffer =>
-      Buffer.from(PublishStreamResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): PublishStreamResponse =>
-      PublishStreamResponse.decode(strictReader(value)),
-  },
+  publishStream: grpcMethod(
+    "/pluginv2.Stream/PublishStream",
+    "PublishStream",
+    false,
+    false,
+    PublishStreamRequest,
+    PublishStreamResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type StreamService = typeof StreamService;
 /** What `server.addService(StreamService, …)` takes for `pluginv2.Stream`. */
@@ -436,39 +389,27 @@ export const AdmissionControlService = {
    *
    * `rpc ValidateAdmission(pluginv2.AdmissionRequest) returns (pluginv2.ValidationResponse)` — unary.
    */
-  validateAdmission: {
-    path: "/pluginv2.AdmissionControl/ValidateAdmission",
-    originalName: "ValidateAdmission",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: AdmissionRequest): Buffer =>
-      Buffer.from(AdmissionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): AdmissionRequest =>
-      AdmissionRequest.decode(strictReader(value)),
-    responseSerialize: (value: ValidationResponse): Buffer =>
-      Buffer.from(ValidationResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ValidationResponse =>
-      ValidationResponse.decode(strictReader(value)),
-  },
+  validateAdmission: grpcMethod(
+    "/pluginv2.AdmissionControl/ValidateAdmission",
+    "ValidateAdmission",
+    false,
+    false,
+    AdmissionRequest,
+    ValidationResponse,
+  ),
   /**
    * Returns the object as it should be stored, or refuses it with a reason.
    *
    * `rpc MutateAdmission(pluginv2.AdmissionRequest) returns (pluginv2.MutationResponse)` — unary.
    */
-  mutateAdmission: {
-    path: "/pluginv2.AdmissionControl/MutateAdmission",
-    originalName: "MutateAdmission",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: AdmissionRequest): Buffer =>
-      Buffer.from(AdmissionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): AdmissionRequest =>
-      AdmissionRequest.decode(strictReader(value)),
-    responseSerialize: (value: MutationResponse): Buffer =>
-      Buffer.from(MutationResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): MutationResponse =>
-      MutationResponse.decode(strictReader(value)),
-  },
+  mutateAdmission: grpcMethod(
+    "/pluginv2.AdmissionControl/MutateAdmission",
+    "MutateAdmission",
+    false,
+    false,
+    AdmissionRequest,
+    MutationResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type AdmissionControlService = typeof AdmissionControlService;
 /** What `server.addService(AdmissionControlService, …)` takes for `pluginv2.AdmissionControl`. */
@@ -535,20 +476,14 @@ export const ResourceConversionService = {
    *
    * `rpc ConvertObjects(pluginv2.ConversionRequest) returns (pluginv2.ConversionResponse)` — unary.
    */
-  convertObjects: {
-    path: "/pluginv2.ResourceConversion/ConvertObjects",
-    originalName: "ConvertObjects",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: ConversionRequest): Buffer =>
-      Buffer.from(ConversionRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ConversionRequest =>
-      ConversionRequest.decode(strictReader(value)),
-    responseSerialize: (value: ConversionResponse): Buffer =>
-      Buffer.from(ConversionResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ConversionResponse =>
-      ConversionResponse.decode(strictReader(value)),
-  },
+  convertObjects: grpcMethod(
+    "/pluginv2.ResourceConversion/ConvertObjects",
+    "ConvertObjects",
+    false,
+    false,
+    ConversionRequest,
+    ConversionResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type ResourceConversionService = typeof ResourceConversionService;
 /** What `server.addService(ResourceConversionService, …)` takes for `pluginv2.ResourceConversion`. */

@@ -22,7 +22,12 @@ import {
   queryDataRequestFromProto,
 } from "./convert-from-protobuf.js";
 import { dataResponseToProto } from "./convert-to-protobuf.js";
-import { errorResponse, type DataResponse, type QueryDataHandler } from "./data.js";
+import {
+  errorResponse,
+  isFailureStatus,
+  type DataResponse,
+  type QueryDataHandler,
+} from "./data.js";
 import { messageOf, toRpcError } from "./errors.js";
 import { HandOver } from "./hand-over.js";
 import { yieldPoints } from "./yield-point.js";
@@ -128,7 +133,7 @@ function chunkedAnswer<J, I>(
 }
 
 function isFailure(chunk: Chunk): boolean {
-  return !!chunk.error || (!!chunk.status && (chunk.status < 200 || chunk.status > 299));
+  return !!chunk.error || isFailureStatus(chunk.status);
 }
 
 async function encodeResponses(

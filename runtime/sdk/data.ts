@@ -92,6 +92,11 @@ export function errorResponse(
   };
 }
 
+/** A status that reports a failure: set, and not 2xx (0 means "derive it"). */
+export function isFailureStatus(status: number | undefined): status is number {
+  return !!status && (status < 200 || status > 299);
+}
+
 /**
  * The failure a response reports, or undefined when it has no error: the
  * status defaults from the error (describeError), the source is the given

@@ -12,6 +12,7 @@ import { Frame as FrameClass } from "../frames/index.js";
 import { errorSourceFromHttpStatus, PluginError } from "./errors.js";
 import {
   errorResponse,
+  isFailureStatus,
   responseFailure,
   type DataQuery,
   type DataResponse,
@@ -129,7 +130,7 @@ export class QueryTypeMux<J = unknown, I = unknown>
       const failure = responseFailure(response);
       if (failure)
         await writer.writeError(query.refId, failure.message, failure.status, failure.source);
-      else if (response.status && (response.status < 200 || response.status > 299))
+      else if (isFailureStatus(response.status))
         // A failure status without a message: the Go SDK sends the status with an empty error.
         await writer.writeError(
           query.refId,

@@ -17,7 +17,7 @@ import {
   type handleUnaryCall,
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
-import { strictReader } from "../../../rpc-support.js";
+import { grpcMethod } from "../../../rpc-support.js";
 import {
   HealthCheckRequest,
   HealthCheckResponse,
@@ -36,58 +36,40 @@ export const HealthService = {
    *
    * `rpc Check(grpc.health.v1.HealthCheckRequest) returns (grpc.health.v1.HealthCheckResponse)` — unary.
    */
-  check: {
-    path: "/grpc.health.v1.Health/Check",
-    originalName: "Check",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: HealthCheckRequest): Buffer =>
-      Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest =>
-      HealthCheckRequest.decode(strictReader(value)),
-    responseSerialize: (value: HealthCheckResponse): Buffer =>
-      Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse =>
-      HealthCheckResponse.decode(strictReader(value)),
-  },
+  check: grpcMethod(
+    "/grpc.health.v1.Health/Check",
+    "Check",
+    false,
+    false,
+    HealthCheckRequest,
+    HealthCheckResponse,
+  ),
   /**
    * The status now and after every change, until the caller cancels.
    *
    * `rpc Watch(grpc.health.v1.HealthCheckRequest) returns (stream grpc.health.v1.HealthCheckResponse)` — server-streaming.
    */
-  watch: {
-    path: "/grpc.health.v1.Health/Watch",
-    originalName: "Watch",
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (value: HealthCheckRequest): Buffer =>
-      Buffer.from(HealthCheckRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthCheckRequest =>
-      HealthCheckRequest.decode(strictReader(value)),
-    responseSerialize: (value: HealthCheckResponse): Buffer =>
-      Buffer.from(HealthCheckResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthCheckResponse =>
-      HealthCheckResponse.decode(strictReader(value)),
-  },
+  watch: grpcMethod(
+    "/grpc.health.v1.Health/Watch",
+    "Watch",
+    false,
+    true,
+    HealthCheckRequest,
+    HealthCheckResponse,
+  ),
   /**
    * Every service's status.
    *
    * `rpc List(grpc.health.v1.HealthListRequest) returns (grpc.health.v1.HealthListResponse)` — unary.
    */
-  list: {
-    path: "/grpc.health.v1.Health/List",
-    originalName: "List",
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: HealthListRequest): Buffer =>
-      Buffer.from(HealthListRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): HealthListRequest =>
-      HealthListRequest.decode(strictReader(value)),
-    responseSerialize: (value: HealthListResponse): Buffer =>
-      Buffer.from(HealthListResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): HealthListResponse =>
-      HealthListResponse.decode(strictReader(value)),
-  },
+  list: grpcMethod(
+    "/grpc.health.v1.Health/List",
+    "List",
+    false,
+    false,
+    HealthListRequest,
+    HealthListResponse,
+  ),
 } as const satisfies ServiceDefinition;
 export type HealthService = typeof HealthService;
 /** What `server.addService(HealthService, …)` takes for `grpc.health.v1.Health`. */
