@@ -11,8 +11,7 @@ import type {
   PluginContext,
   UserAgent,
 } from "./context.js";
-import type { QueryChunkedDataRequest } from "./chunked.js";
-import type { DataQuery, QueryDataRequest, TimeRange } from "./data.js";
+import type { DataQuery, TimeRange } from "./data.js";
 import { PluginError } from "./errors.js";
 import { GrafanaConfig } from "./grafana-config.js";
 
@@ -134,18 +133,20 @@ export function dataQueryFromProto(query: pb.DataQuery): DataQuery<unknown> {
   };
 }
 
-export function queryChunkedDataRequestFromProto<J>(
-  request: pb.QueryChunkedDataRequest,
+/**
+ * A QueryData or QueryChunkedData request with its context converted and its
+ * queries parsed lazily; every other field passes through as sent.
+ */
+export function queryRequestFromProto<
+  R extends pb.QueryDataRequest | pb.QueryChunkedDataRequest,
+  J,
+>(
+  request: R,
   pluginContext: PluginContext<J>,
-): QueryChunkedDataRequest<J> {
-  const { pluginContext: _, queries, ...rest } = request;
-  return { ...rest, pluginContext, queries: queries.map(dataQueryFromProto) };
-}
-
-export function queryDataRequestFromProto<J>(
-  request: pb.QueryDataRequest,
-  pluginContext: PluginContext<J>,
-): QueryDataRequest<J> {
+): Omit<R, "pluginContext" | "queries"> & {
+  pluginContext: PluginContext<J>;
+  queries: DataQuery<unknown>[];
+} {
   const { pluginContext: _, queries, ...rest } = request;
   return { ...rest, pluginContext, queries: queries.map(dataQueryFromProto) };
 }

@@ -17,10 +17,7 @@ import {
   NOT_IMPLEMENTED_CHUNK,
   type QueryChunkedDataHandler,
 } from "./chunked.js";
-import {
-  queryChunkedDataRequestFromProto,
-  queryDataRequestFromProto,
-} from "./convert-from-protobuf.js";
+import { queryRequestFromProto } from "./convert-from-protobuf.js";
 import { dataResponseToProto } from "./convert-to-protobuf.js";
 import {
   errorResponse,
@@ -57,7 +54,7 @@ export function newDataAdapter<J, I>(
           try {
             const ctx = await newRequestContext(core, "queryData", request.pluginContext, call);
             logger = ctx.logger;
-            const sdkRequest = queryDataRequestFromProto(request, ctx.pluginContext);
+            const sdkRequest = queryRequestFromProto(request, ctx.pluginContext);
             responses = (await handler.queryData(sdkRequest, ctx)).responses;
           } catch (error) {
             responses = Object.fromEntries(
@@ -110,7 +107,7 @@ function chunkedAnswer<J, I>(
         const ctx = await newRequestContext(core, "queryChunkedData", request.pluginContext, call);
         logger = ctx.logger;
         await handler.queryChunkedData(
-          queryChunkedDataRequestFromProto(request, ctx.pluginContext),
+          queryRequestFromProto(request, ctx.pluginContext),
           createChunkedDataWriter(request.format, send),
           ctx,
         );
