@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Launcher: run the TypeScript CLI through tsx's loader, so the same sources
-// serve the repository, `npx grafana-plugin-ts` and an installed package.
-import { register } from "tsx/esm/api";
+// Launcher. In the published tools package the CLI is compiled JavaScript
+// beside this file; in a checkout it is TypeScript, run through tsx's loader.
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../cli/main.ts");
+const compiled = new URL("../cli/main.js", import.meta.url);
+let main;
+if (existsSync(compiled)) {
+  ({ main } = await import(compiled.href));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../cli/main.ts"));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -17,27 +17,12 @@ import {
   type Hosted,
 } from "./call/calls.js";
 import { describeError, formatLog, prefixLines } from "./call/output.js";
+import { usageOf } from "./usage.js";
 import { parseHeaders, pluginIdNear, queryRequest, UsageError } from "./call/requests.js";
 
 export { queryRequest } from "./call/requests.js";
 
-export const CALL_USAGE = `usage: grafana-plugin-ts call <executable> <call> [options]
-
-calls:
-  check-health                         CheckHealth
-  query --json JSON                    QueryData; JSON is a QueryDataRequest ({"queries": [...]}),
-                                       an array of queries or one query (its "json" defaults to the
-                                       query object itself, as Grafana's frontend sends it)
-  resource METHOD PATH [--body TEXT] [--header "Name: value"]...
-                                       CallResource, e.g. resource GET /hello
-  stream PATH [--packets N] [--data JSON]
-                                       RunStream: print N packets (default 3), then cancel
-
-options:
-  --automtls           start the plugin with AutoMTLS, as a go-plugin host may
-  --log-level LEVEL    lowest plugin log level shown on stderr (default debug)
-  --timeout MS         deadline of the call (default 30000)
-`;
+export const CALL_USAGE = usageOf("call");
 
 interface Io {
   stdout: NodeJS.WritableStream;

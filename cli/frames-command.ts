@@ -20,19 +20,14 @@ import {
   renderFramesTable,
 } from "../runtime/frames/index.js";
 import type { Frame } from "../runtime/frames/index.js";
+import { usageOf } from "./usage.js";
 
 export interface FramesIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = `usage: grafana-plugin-ts frames <file.arrow|file.json> [--to table|json|arrow] [--out FILE]
-
-Prints a data frame file as a table (default), or converts it:
-  --to json    the Go SDK's JSON frame format, pretty-printed
-  --to arrow   an Arrow IPC file, as the Go SDK writes it (one frame only)
-  --out FILE   write to FILE instead of standard output
-`;
+const USAGE = usageOf("frames");
 
 type Format = "table" | "json" | "arrow";
 

@@ -13,12 +13,19 @@
  * same release.
  */
 import { assertNoSymlinks } from "./init/no-symlinks.js";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { format } from "prettier";
 import { CAPABILITIES, InitError, type Capability, type InitOptions } from "./init/options.js";
+import {
+  localDependencies,
+  registryDependencies,
+  type LibraryDependencies,
+} from "./init/library-dependencies.js";
+import { ownPackageJson } from "./own-package.js";
 import { planBackendOnly, planFull } from "./init/plan.js";
+import { usageOf } from "./usage.js";
 
 export { CAPABILITIES, InitError, type Capability, type InitOptions } from "./init/options.js";
 export { render } from "./init/templates.js";
@@ -30,7 +37,7 @@ export interface InitResult {
   pluginId: string;
 }
 
-const usage = `usage: grafana-plugin-ts init <dir> --id <org-name-type> [--capabilities data,resource,stream] [--backend-only] [--force]`;
+const usage = usageOf("init");
 
 export async function initCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,10 +48,9 @@ export async function initCommand(args: string[]): Promise<number> {
       capabilities: { type: "string" },
       "backend-only": { type: "boolean" },
       force: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+      registry: { type: "boolean" },
     },
   });
-  if (values.help) return (void console.log(usage), 0);
   if (positionals.length !== 1) throw new InitError(`expected one directory\n${usage}`);
   const result = await initProject({
     dir: positionals[0],
@@ -53,6 +59,8 @@ export async function initCommand(args: string[]): Promise<number> {
       values.capabilities === undefined ? undefined : parseCapabilities(values.capabilities),
     backendOnly: values["backend-only"],
     force: values.force,
+    library: values.registry ? "registry" : "local",
+    progress: (step) => process.stderr.write(`… ${step}\n`),
   });
   const where = relative(process.cwd(), result.dir) || ".";
   console.log(`✓ ${result.pluginId}: wrote ${result.files.length} files in ${where}`);
@@ -85,10 +93,15 @@ export function parseCapabilities(list: string): Capability[] {
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.dir);
   const capabilities = options.capabilities ?? ["data"];
-  const plan = options.backendOnly
-    ? planBackendOnly(dir, capabilities, options)
-    : planFull(dir, capabilities, options);
-  assertNoSymlinks(dir, plan.files.keys());
+  const planWith = (library: LibraryDependencies) =>
+    options.backendOnly
+      ? planBackendOnly(dir, capabilities, options, library)
+      : planFull(dir, capabilities, options, library);
+  // Plan once with registry dependencies first: a refusal comes before any tarball is built.
+  let plan = planWith(registryDependencies(ownPackageJson().version));
+  if (options.library === "local")
+    plan = planWith(await localDependencies(options.progress ?? (() => {})));
+  assertNoSymlinks(dir, [...plan.files.keys(), ...plan.copies.keys()]);
   const formatted = await Promise.all(
     [...plan.files].map(
       async ([path, content]) => [path, await formatFile(path, content)] as const,
@@ -98,7 +111,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
-  return { dir, files: [...plan.files.keys()], pluginId: plan.pluginId };
+  for (const [path, source] of plan.copies) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    copyFileSync(source, join(dir, path));
+  }
+  return { dir, files: [...plan.files.keys(), ...plan.copies.keys()], pluginId: plan.pluginId };
 }
 
 /** Prettier formats .ts, .json and .md; other files (.gitignore) are written as rendered. */

@@ -1,25 +1,13 @@
 /**
  * The `grafana-plugin-ts` command: one dispatcher, one module per subcommand.
+ * Help and version are answered here, the same way for every command.
  */
-const usage = `usage: grafana-plugin-ts <command> [options]
-
-commands:
-  generate [--proto DIR] [--out DIR] [--config FILE] [--check]
-                       regenerate bindings from .proto files (default proto/ → output/)
-  init <dir> --id <org-name-type> [--capabilities data,resource,stream] [--backend-only] [--force]
-                       write a new backend plugin project (or add a backend to a create-plugin one)
-  build [DIR...]       build plugin directories (src/plugin.json + src/main.ts → dist/)
-  package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URLS]]
-                       self-contained executables (no Node.js needed) + plugin zips per arch
-  frames <file> [--to json|arrow|table] [--out FILE]
-                       inspect or convert data frames (Arrow IPC or JSON)
-  call <executable> check-health|query|resource|stream [options]
-                       start a plugin executable as Grafana would and make one call
-`;
+import { ownPackageJson } from "./own-package.js";
+import { COMMAND_USAGE, overview, usageOf, type CommandName } from "./usage.js";
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {
+const commands: Record<CommandName, () => Promise<Command>> = {
   generate: async () => (await import("../generator/command/generate-command.js")).generateCommand,
   init: async () => (await import("./init-command.js")).initCommand,
   build: async () => (await import("./build-command.js")).buildCommand,
@@ -31,20 +19,35 @@ const commands: Record<string, () => Promise<Command>> = {
   },
 };
 
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMAND_USAGE, name);
+
+/** `--help`/`-h` anywhere before a `--` separator. */
+const asksForHelp = (args: string[]) => {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write(usage);
-    return name ? 0 : 2;
+  if (name === "--version" || name === "-V" || name === "version") {
+    process.stdout.write(`${ownPackageJson().version}\n`);
+    return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`grafana-plugin-ts: unknown command "${name}"\n\n${usage}`);
-    return 2;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? args[0] : undefined;
+    if (topic === undefined) process.stdout.write(overview());
+    else if (isCommand(topic)) process.stdout.write(usageOf(topic));
+    else return unknown(topic);
+    return name === undefined ? 2 : 0;
+  }
+  if (!isCommand(name)) return unknown(name);
+  if (asksForHelp(args)) {
+    process.stdout.write(usageOf(name));
+    return 0;
   }
   try {
     return await (
-      await load()
+      await commands[name]()
     )(args);
   } catch (error) {
     process.stderr.write(
@@ -54,4 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     // (so `generate --check`'s "stale" stays distinguishable from a typo).
     return error instanceof Error && error.name === "UsageError" ? 2 : 1;
   }
+}
+
+function unknown(name: string): number {
+  process.stderr.write(`grafana-plugin-ts: unknown command "${name}"\n\n${overview()}`);
+  return 2;
 }

@@ -12,8 +12,9 @@
 import { relative, resolve } from "node:path";
 import { packagePlugin, type PackageOptions } from "../packaging/package-plugin.js";
 import { grafanaSigner } from "../packaging/sign.js";
+import { COMMAND_USAGE } from "./usage.js";
 
-const USAGE = "package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URL,...]]";
+const USAGE = COMMAND_USAGE.package.synopsis;
 
 export interface PackageCommandIO {
   stdout: (line: string) => void;

@@ -202,7 +202,7 @@ describe("bad input", () => {
     const result = await runGenerate(["--frobnicate"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown argument --frobnicate");
-    expect(result.stderr).toContain("usage: generate [--proto DIR] [--out DIR]");
+    expect(result.stderr).toContain("grafana-plugin-ts generate --help");
   });
 
   it("a flag without its value is a usage error", async () => {

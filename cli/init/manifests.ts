@@ -3,22 +3,16 @@
  * existing one with the backend added) and src/plugin.json, with the rule a
  * plugin id must follow.
  */
-import { readFileSync } from "node:fs";
+import { ownPackageJson, type OwnPackageJson } from "../own-package.js";
+import {
+  RUNTIME_PACKAGE_NAME,
+  TOOLS_PACKAGE_NAME,
+  type LibraryDependencies,
+} from "./library-dependencies.js";
 import { InitError, type Capability } from "./options.js";
 
 /** plugin.json "type" of a plugin that can have a backend (panels cannot). */
 export type PluginKind = "datasource" | "app";
-
-interface OwnPackageJson {
-  version: string;
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-}
-
-/** grafana-plugin-ts's own package.json: its version and the tool versions it is tested with. */
-function ownPackageJson(): OwnPackageJson {
-  return JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-}
 
 /** The test tools at the versions grafana-plugin-ts itself is tested with. */
 function devTools(own: OwnPackageJson): Record<string, string> {
@@ -31,7 +25,7 @@ function devTools(own: OwnPackageJson): Record<string, string> {
 }
 
 /** package.json of a new project depending on this release of grafana-plugin-ts. */
-export function fullPackageJson(name: string): object {
+export function fullPackageJson(name: string, library: LibraryDependencies): object {
   const own = ownPackageJson();
   return {
     name,
@@ -44,13 +38,16 @@ export function fullPackageJson(name: string): object {
       test: "grafana-plugin-ts build && vitest run",
       typecheck: "tsc --noEmit",
     },
-    dependencies: { "grafana-plugin-ts": `^${own.version}` },
-    devDependencies: devTools(own),
+    dependencies: { [RUNTIME_PACKAGE_NAME]: library.runtime },
+    devDependencies: { [TOOLS_PACKAGE_NAME]: library.tools, ...devTools(own) },
   };
 }
 
 /** Adds what the backend needs; never changes a script or version the project already has. */
-export function addBackendToPackageJson(pkg: Record<string, any>): object {
+export function addBackendToPackageJson(
+  pkg: Record<string, any>,
+  library: LibraryDependencies,
+): object {
   const own = ownPackageJson();
   pkg.scripts = {
     ...pkg.scripts,
@@ -62,8 +59,9 @@ export function addBackendToPackageJson(pkg: Record<string, any>): object {
       pkg.scripts?.["typecheck:backend"] ?? "tsc --noEmit -p tsconfig.backend.json",
   };
   pkg.dependencies = { ...pkg.dependencies };
-  pkg.dependencies["grafana-plugin-ts"] ??= `^${own.version}`;
+  pkg.dependencies[RUNTIME_PACKAGE_NAME] ??= library.runtime;
   pkg.devDependencies = { ...pkg.devDependencies };
+  pkg.devDependencies[TOOLS_PACKAGE_NAME] ??= library.tools;
   for (const [name, version] of Object.entries(devTools(own)))
     if (!pkg.dependencies[name] && !pkg.devDependencies[name]) pkg.devDependencies[name] = version;
   return pkg;

@@ -17,6 +17,13 @@ export interface InitOptions {
   backendOnly?: boolean;
   /** Write into a non-empty directory (full) or over existing backend files (backendOnly). */
   force?: boolean;
+  /**
+   * Where the project gets grafana-plugin-ts (library-dependencies.ts):
+   * "registry" (default, `^version`) or "local" (tarballs copied into vendor/).
+   */
+  library?: "registry" | "local";
+  /** Told each long step (building or packing tarballs). */
+  progress?: (step: string) => void;
 }
 
 /** A request `init` refuses (bad id, would overwrite, …); nothing has been written. */

@@ -13,6 +13,7 @@ import {
   newPluginJson,
   type PluginKind,
 } from "./manifests.js";
+import type { LibraryDependencies } from "./library-dependencies.js";
 import { slug, snake, titleCase } from "./names.js";
 import { CAPABILITIES, InitError, type Capability, type InitOptions } from "./options.js";
 import { render, type Vars } from "./templates.js";
@@ -21,10 +22,17 @@ export interface Plan {
   pluginId: string;
   /** Path relative to the project directory → content, unformatted. */
   files: Map<string, string>;
+  /** Path relative to the project directory → file to copy there (vendored tarballs). */
+  copies: Map<string, string>;
 }
 
 /** A new project in `dir`, which must be empty unless options.force. */
-export function planFull(dir: string, capabilities: Capability[], options: InitOptions): Plan {
+export function planFull(
+  dir: string,
+  capabilities: Capability[],
+  options: InitOptions,
+  library: LibraryDependencies,
+): Plan {
   if (!options.id)
     throw new InitError(`--id is required (e.g. --id myorg-${slug(basename(dir))}-datasource)`);
   const id = checkId(options.id);
@@ -42,7 +50,7 @@ export function planFull(dir: string, capabilities: Capability[], options: InitO
     capabilities,
   });
   const files = new Map<string, string>([
-    ["package.json", json(fullPackageJson(slug(name)))],
+    ["package.json", json(fullPackageJson(slug(name), library))],
     ["tsconfig.json", render("tsconfig.json.tmpl", vars)],
     ["vitest.config.ts", render("vitest.config.ts.tmpl", vars)],
     [".gitignore", render("gitignore.tmpl", vars)],
@@ -52,7 +60,7 @@ export function planFull(dir: string, capabilities: Capability[], options: InitO
     ...sourceFiles("src", capabilities, vars),
     ["test/plugin.test.ts", render("test/plugin.test.ts.tmpl", vars)],
   ]);
-  return { pluginId: id, files };
+  return { pluginId: id, files, copies: library.vendored };
 }
 
 /**
@@ -64,6 +72,7 @@ export function planBackendOnly(
   dir: string,
   capabilities: Capability[],
   options: InitOptions,
+  library: LibraryDependencies,
 ): Plan {
   const pluginJsonPath = join(dir, "src", "plugin.json");
   const packageJsonPath = join(dir, "package.json");
@@ -95,18 +104,20 @@ export function planBackendOnly(
     ...sourceFiles("src/backend", capabilities, vars),
     ["backend-test/plugin.test.ts", render("test/plugin.test.ts.tmpl", vars)],
   ]);
-  const clashes = [...created.keys()].filter((f) => entryExists(join(dir, f)));
+  const clashes = [...created.keys(), ...library.vendored.keys()].filter((f) =>
+    entryExists(join(dir, f)),
+  );
   if (clashes.length > 0 && !options.force)
     throw new InitError(
       `these files exist already (use --force to overwrite): ${clashes.join(", ")}`,
     );
   const packageJson = JSON.parse(readFileSync(packageJsonPath, "utf8"));
   const files = new Map<string, string>([
-    ["package.json", json(addBackendToPackageJson(packageJson))],
+    ["package.json", json(addBackendToPackageJson(packageJson, library))],
     ["src/plugin.json", json(pluginJson)],
     ...created,
   ]);
-  return { pluginId: id, files };
+  return { pluginId: id, files, copies: library.vendored };
 }
 
 /** The plugin's own modules under `base`: always plugin, settings and health, then one per capability. */

@@ -53,7 +53,7 @@ export function parseGenerateArgs(args: string[], cwd: string): GenerateOptions 
         break;
       default:
         throw new UsageError(
-          `generate: unknown argument ${arg} (usage: generate [--proto DIR] [--out DIR] [--config FILE] [--check])`,
+          `generate: unknown argument ${arg} (see grafana-plugin-ts generate --help)`,
         );
     }
   }

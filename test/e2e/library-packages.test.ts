@@ -1,0 +1,231 @@
+// The library as a user gets it: both packages built and packed from this
+// checkout, installed from their tarballs into a fresh consumer project
+// (offline where the npm cache allows), then: what each tarball ships and
+// depends on; consumer code compiling clean under strict settings and
+// create-plugin's tsconfig, with skipLibCheck on and off; a plugin compiled
+// by plain tsc running under plain node; the installed command's help and
+// version. Sizes and install time are printed for the record.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { protocol } from "../../output/glue.js";
+import { CheckHealthResponse_HealthStatus } from "../../output/pluginv2/backend.js";
+import { buildLibrary, type LibraryTarballs } from "../../packaging/library/build-library.js";
+import { startPlugin, type HostedPlugin } from "../../runtime/index.js";
+import { COMMAND_USAGE } from "../../cli/usage.js";
+import { REPO_ROOT } from "../support/example-plugin.js";
+import { npmInstall, sh } from "../support/npm-project.js";
+
+const work = mkdtempSync(join(tmpdir(), "gpts-library-"));
+const consumer = join(work, "consumer");
+const repoPackage = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
+let tarballs: LibraryTarballs;
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  tarballs = await buildLibrary({ repoRoot: REPO_ROOT, out: join(work, "packages") });
+  mkdirSync(join(consumer, "src"), { recursive: true });
+  const devTools = ["typescript", "@types/node"];
+  writeFileSync(
+    join(consumer, "package.json"),
+    JSON.stringify({
+      name: "consumer",
+      private: true,
+      type: "module",
+      dependencies: { "grafana-plugin-ts": `file:${tarballs.runtime}` },
+      devDependencies: {
+        "grafana-plugin-ts-tools": `file:${tarballs.tools}`,
+        ...Object.fromEntries(devTools.map((n) => [n, repoPackage.devDependencies[n]])),
+        // create-plugin's base tsconfig, and the helpers library its importHelpers wants.
+        "@grafana/tsconfig": "^2.0.1",
+        tslib: "^2.8.0",
+      },
+    }),
+  );
+  const started = performance.now();
+  await npmInstall(consumer);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const { stdout } = await sh(consumer, "du", ["-sm", "node_modules"]);
+  console.log(`[library] consumer install ${seconds} s; node_modules ${stdout.split("\t")[0]} MB`);
+}, 240_000);
+
+async function packedFiles(tarball: string): Promise<string[]> {
+  const { stdout } = await sh(work, "tar", ["tzf", tarball]);
+  return stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ""));
+}
+
+describe("what the tarballs ship", () => {
+  it("the runtime: compiled runtime and bindings with declarations and source maps, no sources or tests", async () => {
+    const files = await packedFiles(tarballs.runtime);
+    const tops = new Set(files.map((f) => f.split("/")[0]));
+    expect([...tops].sort()).toEqual(["README.md", "output", "package.json", "runtime"]);
+    expect(files).toContain("runtime/index.js");
+    expect(files).toContain("runtime/index.d.ts");
+    expect(files).toContain("runtime/index.js.map");
+    expect(files).toContain("output/glue.js");
+    expect(files).toContain("output/pluginv2/backend.d.ts");
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  it("the runtime depends only on what runs in a plugin", () => {
+    const pkg = JSON.parse(
+      readFileSync(join(consumer, "node_modules/grafana-plugin-ts/package.json"), "utf8"),
+    );
+    const tools = [
+      "@bufbuild/buf",
+      "@bufbuild/protoplugin",
+      "ts-morph",
+      "ts-proto",
+      "prettier",
+      "esbuild",
+      "postject",
+      "tsx",
+      "typescript",
+    ];
+    expect(Object.keys(pkg.dependencies).filter((d) => tools.includes(d))).toEqual([]);
+    expect(pkg.dependencies["@grpc/grpc-js"]).toBe(repoPackage.dependencies["@grpc/grpc-js"]);
+    expect(pkg.version).toBe(repoPackage.version);
+  });
+
+  it("the tools: the command, compiled, with its templates and the runtime tarball for init", async () => {
+    const files = await packedFiles(tarballs.tools);
+    expect(files).toContain("bin/grafana-plugin-ts.js");
+    expect(files).toContain("cli/main.js");
+    expect(files).toContain("generator/templates/rpc-support.ts");
+    expect(files).toContain("templates/init/src/main.ts.tmpl");
+    expect(files).toContain(`library/grafana-plugin-ts-${repoPackage.version}.tgz`);
+    expect(files.some((f) => f.startsWith("test/"))).toBe(false);
+  });
+});
+
+describe("consumer code compiles against the packed declarations", () => {
+  // Both examples use only the public API; create-plugin targets ES2018, where the
+  // timeseries example's bigint literals are the consumer's own error, so there
+  // the README example stands in.
+  const strict = {
+    target: "ES2022",
+    lib: ["ES2023"],
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    types: ["node"],
+  };
+  const createPlugin = {
+    // create-plugin's .config/tsconfig.json over @grafana/tsconfig, as scaffolded.
+    extends: "@grafana/tsconfig",
+    compilerOptions: {
+      alwaysStrict: true,
+      declaration: false,
+      rootDir: "./src",
+      baseUrl: "./src",
+      typeRoots: ["./node_modules/@types"],
+      resolveJsonModule: true,
+      noEmit: true,
+    },
+  };
+  const cases = [
+    {
+      name: "strict + noUncheckedIndexedAccess + exactOptionalPropertyTypes",
+      config: { compilerOptions: strict },
+      examples: ["readme-sine", "timeseries-datasource"],
+    },
+    { name: "create-plugin's tsconfig", config: createPlugin, examples: ["readme-sine"] },
+  ];
+  for (const { name, config, examples } of cases)
+    for (const skipLibCheck of [true, false])
+      it(`${name}, skipLibCheck ${skipLibCheck}`, async () => {
+        const dir = join(
+          consumer,
+          `case-${cases.findIndex((c) => c.name === name)}-${skipLibCheck}`,
+        );
+        for (const example of examples)
+          cpSync(join(REPO_ROOT, "examples", example, "src"), join(dir, "src", example), {
+            filter: (f) => !f.endsWith(".json"),
+          });
+        const tsconfig = structuredClone(config) as {
+          compilerOptions: Record<string, unknown>;
+          include?: string[];
+        };
+        tsconfig.compilerOptions.skipLibCheck = skipLibCheck;
+        tsconfig.include = ["src"];
+        writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+        // The project's node_modules, one level up, is where both resolve from.
+        const tsc = join(consumer, "node_modules/typescript/bin/tsc");
+        const result = await sh(dir, process.execPath, [tsc, "-p", "tsconfig.json"]).catch(
+          (e: Error) => e,
+        );
+        expect(result instanceof Error ? result.message : "").toBe("");
+      }, 120_000);
+});
+
+describe("a plugin compiled by plain tsc runs under plain node", () => {
+  let plugin: HostedPlugin<(typeof protocol.pluginSets)[2]> | undefined;
+  afterAll(async () => plugin?.kill());
+
+  it("starts, hands shake and answers", async () => {
+    const dir = join(consumer, "plain");
+    cpSync(join(REPO_ROOT, "examples/readme-sine/src/main.ts"), join(dir, "src/main.ts"));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          outDir: "build",
+          types: ["node"],
+        },
+        include: ["src"],
+      }),
+    );
+    await sh(dir, process.execPath, [
+      join(consumer, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.json",
+    ]);
+    // package.json "type": "module" of the consumer makes build/main.js an ES module.
+    const launcher = join(dir, "plugin.sh");
+    writeFileSync(
+      launcher,
+      `#!/bin/sh\nexec "${process.execPath}" "${join(dir, "build/main.js")}"\n`,
+      { mode: 0o755 },
+    );
+    plugin = await startPlugin({ executable: launcher, protocol });
+    const health = await plugin.clients.diagnostics.checkHealth({});
+    expect(health.status).toBe(CheckHealthResponse_HealthStatus.OK);
+    const answer = await plugin.clients.data.queryData({
+      queries: [{ refId: "A", timeRange: { fromEpochMS: 0n, toEpochMS: 60_000n } }],
+    });
+    expect(answer.responses["A"]?.frames.length).toBe(1);
+  });
+});
+
+describe("the installed command", () => {
+  const bin = () => join(consumer, "node_modules/.bin/grafana-plugin-ts");
+
+  it("--version prints the release", async () => {
+    const { stdout } = await sh(consumer, bin(), ["--version"]);
+    expect(stdout.trim()).toBe(repoPackage.version);
+  });
+
+  it("every subcommand answers --help, -h and help <command> with its usage, exit 0", async () => {
+    for (const name of Object.keys(COMMAND_USAGE))
+      for (const args of [
+        [name, "--help"],
+        [name, "-h"],
+        ["help", name],
+      ]) {
+        const { stdout } = await sh(consumer, bin(), args);
+        expect(stdout, args.join(" ")).toMatch(new RegExp(`^usage: grafana-plugin-ts ${name} `));
+      }
+  }, 60_000);
+});
