@@ -47,9 +47,20 @@ beforeAll(async () => {
   const started = performance.now();
   await npmInstall(consumer);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const { stdout } = await sh(consumer, "du", ["-sm", "node_modules"]);
-  console.log(`[library] consumer install ${seconds} s; node_modules ${stdout.split("\t")[0]} MB`);
+  const all = await megabytes(consumer, ["node_modules"]);
+  // What a plugin carries: the runtime and its dependency tree, without the dev tools.
+  const { stdout } = await sh(consumer, "npm", ["ls", "--omit=dev", "--all", "--parseable"]);
+  const runtimeTree = stdout.split("\n").filter((p) => p.includes("node_modules"));
+  const runtime = await megabytes(consumer, runtimeTree);
+  console.log(
+    `[library] consumer install ${seconds} s; node_modules ${all} MB, of which the runtime and its dependencies ${runtime} MB`,
+  );
 }, 240_000);
+
+async function megabytes(cwd: string, paths: string[]): Promise<string> {
+  const { stdout } = await sh(cwd, "du", ["-scm", ...paths]);
+  return stdout.trim().split("\n").pop()!.split("\t")[0]!;
+}
 
 async function packedFiles(tarball: string): Promise<string[]> {
   const { stdout } = await sh(work, "tar", ["tzf", tarball]);
@@ -148,6 +159,7 @@ describe("consumer code compiles against the packed declarations", () => {
         );
         for (const example of examples)
           cpSync(join(REPO_ROOT, "examples", example, "src"), join(dir, "src", example), {
+            recursive: true,
             filter: (f) => !f.endsWith(".json"),
           });
         const tsconfig = structuredClone(config) as {

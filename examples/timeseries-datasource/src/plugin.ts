@@ -1,5 +1,5 @@
 /** The data source: settings, health check, queries, resources and live streams. */
-import { createPlugin, healthOk } from "../../../runtime/sdk/index.js";
+import { createPlugin, healthOk } from "grafana-plugin-ts/runtime/sdk";
 import { queries } from "./query.js";
 import { resources } from "./resources.js";
 import { parseSettings } from "./settings.js";

@@ -12,7 +12,7 @@ import {
   type DataQuery,
   type QueryContext,
   type QueryHandler,
-} from "../../../runtime/sdk/index.js";
+} from "grafana-plugin-ts/runtime/sdk";
 import {
   generate,
   seriesFrame,

@@ -1,5 +1,5 @@
 /** CallResource: a greeting and the list of series types, for the query editor. */
-import { jsonResponse, ResourceRouter } from "../../../runtime/sdk/index.js";
+import { jsonResponse, ResourceRouter } from "grafana-plugin-ts/runtime/sdk";
 import { SERIES_TYPES } from "./series.js";
 import type { Settings } from "./settings.js";
 

@@ -3,7 +3,7 @@
  * random walk or a sine wave, as Grafana data frames (one frame per series,
  * "timeseries-multi").
  */
-import { float64Field, newFrame, timeField, type Frame } from "../../../runtime/frames/index.js";
+import { float64Field, newFrame, timeField, type Frame } from "grafana-plugin-ts/runtime/frames";
 
 export type SeriesType = "randomWalk" | "sine";
 

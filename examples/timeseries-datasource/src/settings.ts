@@ -3,7 +3,7 @@
  * once per request by the SDK: anything invalid fails the call, and "Save &
  * test" shows the reason.
  */
-import { PluginError, type PluginContext } from "../../../runtime/sdk/index.js";
+import { PluginError, type PluginContext } from "grafana-plugin-ts/runtime/sdk";
 
 export interface Settings {
   /** Series per query when the query does not say. */

@@ -2,13 +2,13 @@
  * Live data: a browser subscribes to `stream/<seriesCount>` and RunStream
  * pushes one row per series every liveIntervalMs until Grafana cancels it.
  */
-import { float64Field, newFrame, timeField } from "../../../runtime/frames/index.js";
+import { float64Field, newFrame, timeField } from "grafana-plugin-ts/runtime/frames";
 import {
   PluginError,
   subscribeOk,
   SubscribeStreamStatus,
   type StreamHandler,
-} from "../../../runtime/sdk/index.js";
+} from "grafana-plugin-ts/runtime/sdk";
 import { mulberry32 } from "./series.js";
 import { settingsOf, type Settings } from "./settings.js";
 
@@ -33,7 +33,7 @@ export const stream: StreamHandler<Settings> = {
     const random = mulberry32(Date.now());
     const values = new Float64Array(count);
     for (let packet = 0; !ctx.signal.aborted; packet++) {
-      for (let s = 0; s < count; s++) values[s] += random() * 2 - 1;
+      for (let s = 0; s < count; s++) values[s]! += random() * 2 - 1;
       const frame = newFrame(
         "live",
         timeField("time", [Date.now()]),
