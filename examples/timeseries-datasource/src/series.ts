@@ -26,7 +26,7 @@ export interface SeriesOptions {
   offset: number;
   periodMs: number;
   seed: number;
-  alias?: string;
+  alias?: string | undefined;
 }
 
 /** At most `maxPoints` evenly spaced times from `fromMs` to `toMs`, no closer than `intervalMs`. */
