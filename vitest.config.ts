@@ -12,7 +12,6 @@ const e2e = [
   "test/generator-history.test.ts",
   "test/generator-pipeline.test.ts",
   "test/generator-versions.test.ts",
-  "test/init-roundtrip.test.ts",
   "test/interop-*.test.ts",
   "test/package-sea.test.ts",
   "test/protocol-usage.test.ts",

@@ -1,6 +1,6 @@
 // `grafana-plugin-ts init`: what it writes for a new project and for
 // --backend-only, and what it refuses. The slow install-and-test round trip
-// is test/init-roundtrip.test.ts.
+// is test/e2e/library-packages.test.ts.
 import {
   mkdirSync,
   mkdtempSync,

@@ -5,7 +5,15 @@
 // create-plugin's tsconfig, with skipLibCheck on and off; a plugin compiled
 // by plain tsc running under plain node; the installed command's help and
 // version. Sizes and install time are printed for the record.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -240,4 +248,65 @@ describe("the installed command", () => {
         expect(stdout, args.join(" ")).toMatch(new RegExp(`^usage: grafana-plugin-ts ${name} `));
       }
   }, 60_000);
+});
+
+describe("init from the installed tools package", () => {
+  it("writes a project depending on vendored tarballs, whose own npm test passes", async () => {
+    const bin = join(consumer, "node_modules/.bin/grafana-plugin-ts");
+    await sh(work, bin, [
+      "init",
+      "my-plugin",
+      "--id",
+      "myorg-my-datasource",
+      "--capabilities",
+      "data,resource,stream",
+    ]);
+    const project = join(work, "my-plugin");
+    const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+    const version = repoPackage.version;
+    expect(pkg.dependencies["grafana-plugin-ts"]).toBe(
+      `file:vendor/grafana-plugin-ts-${version}.tgz`,
+    );
+    expect(pkg.devDependencies["grafana-plugin-ts-tools"]).toBe(
+      `file:vendor/grafana-plugin-ts-tools-${version}.tgz`,
+    );
+    await npmInstall(project);
+    const test = await sh(project, "npm", ["test"]);
+    expect(test.stdout).toMatch(/Tests\s+.*2 passed/);
+    const built = readdirSync(join(project, "dist"));
+    expect(built).toContain("plugin.json");
+    expect(built.some((f) => f.startsWith("gpx_my_plugin_"))).toBe(true);
+  }, 300_000);
+});
+
+describe("init from a checkout", () => {
+  it("builds the tarballs and vendors them", async () => {
+    const { stderr } = await sh(work, process.execPath, [
+      join(REPO_ROOT, "bin/grafana-plugin-ts.js"),
+      "init",
+      "from-checkout",
+      "--id",
+      "myorg-checkout-datasource",
+    ]);
+    expect(stderr).toContain("packing grafana-plugin-ts-tools@");
+    const project = join(work, "from-checkout");
+    expect(readdirSync(join(project, "vendor")).sort()).toEqual([
+      `grafana-plugin-ts-${repoPackage.version}.tgz`,
+      `grafana-plugin-ts-tools-${repoPackage.version}.tgz`,
+    ]);
+  }, 180_000);
+
+  it("--registry depends on the published version instead", async () => {
+    await sh(work, process.execPath, [
+      join(REPO_ROOT, "bin/grafana-plugin-ts.js"),
+      "init",
+      "from-registry",
+      "--id",
+      "myorg-registry-datasource",
+      "--registry",
+    ]);
+    const pkg = JSON.parse(readFileSync(join(work, "from-registry/package.json"), "utf8"));
+    expect(pkg.dependencies["grafana-plugin-ts"]).toBe(`^${repoPackage.version}`);
+    expect(pkg.devDependencies["grafana-plugin-ts-tools"]).toBe(`^${repoPackage.version}`);
+  });
 });
