@@ -65,9 +65,14 @@ describe("init (new project)", () => {
     });
     expect(Object.keys(pkg.devDependencies).sort()).toEqual([
       "@types/node",
+      "grafana-plugin-ts-tools",
       "typescript",
       "vitest",
     ]);
+    // The runtime is a dependency, the tools (the command) a devDependency, one version.
+    expect(pkg.devDependencies["grafana-plugin-ts-tools"]).toBe(
+      pkg.dependencies["grafana-plugin-ts"],
+    );
     expect(pkg.scripts.test).toBe("grafana-plugin-ts build && vitest run");
     const main = read("my-plugin", "src", "main.ts");
     expect(main).toContain('import { serve } from "grafana-plugin-ts/runtime";');
@@ -133,10 +138,14 @@ describe("init (new project)", () => {
           "myorg-cli-datasource",
           "--capabilities",
           "stream",
+          // The default (vendored tarballs, built from this checkout) is the e2e test's.
+          "--registry",
         ]),
       ).toBe(0);
       expect(readJson("cli", "src", "plugin.json").streaming).toBe(true);
-      expect(await main(["init", join(work, "cli"), "--id", "myorg-cli-datasource"])).toBe(1);
+      expect(
+        await main(["init", join(work, "cli"), "--id", "myorg-cli-datasource", "--registry"]),
+      ).toBe(1);
       expect(String(err.mock.calls.at(-1)?.[0])).toContain("is not empty");
     } finally {
       log.mockRestore();
