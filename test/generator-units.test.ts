@@ -3,9 +3,7 @@
 // buf plugin as a pure function over inline protos (compiled with buf, no
 // ts-proto, no formatting).
 
-import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema } from "@bufbuild/protobuf/wkt";
@@ -27,7 +25,6 @@ import { importPath, methodKey } from "../generator/naming.js";
 import { parsePluginParameters } from "../generator/parameters.js";
 import { generateFiles } from "../generator/plugin.js";
 import {
-  bufBinary,
   buildDescriptors,
   osTempDir,
   readTree,
@@ -328,29 +325,6 @@ describe("buf.gen.yaml and the command's buf template", () => {
     );
     expect(noConfig.plugins[1].opt).toEqual([]);
   });
-
-  it("buf itself accepts buf.gen.yaml and generates the same messages", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "bufgen-"));
-    try {
-      await cp(path.join(repoRoot, "proto"), path.join(dir, "proto"), { recursive: true });
-      await cp(path.join(repoRoot, "buf.yaml"), path.join(dir, "buf.yaml"));
-      await cp(path.join(repoRoot, "protocol.config.json"), path.join(dir, "protocol.config.json"));
-      await symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-      await symlink(path.join(repoRoot, "generator"), path.join(dir, "generator"));
-      execFileSync(
-        bufBinary(),
-        ["generate", "--template", path.join(repoRoot, "buf.gen.yaml"), "proto"],
-        { cwd: dir, stdio: "pipe" },
-      );
-      const ours = await readFile(path.join(dir, "output/pluginv2/backend.grpc.ts"), "utf8");
-      expect(ours).toContain("export const DiagnosticsService = {");
-      const messages = await readFile(path.join(dir, "output/pluginv2/backend.ts"), "utf8");
-      expect(messages).toContain("export const CheckHealthRequest");
-      expect(messages).not.toContain("@grpc/grpc-js");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
 });
 
 describe("headers", () => {
