@@ -16,7 +16,7 @@ import { assertNoSymlinks } from "./init/no-symlinks.js";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { format } from "prettier";
+import { format, resolveConfig } from "prettier";
 import { CAPABILITIES, InitError, type Capability, type InitOptions } from "./init/options.js";
 import {
   localDependencies,
@@ -104,7 +104,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   assertNoSymlinks(dir, [...plan.files.keys(), ...plan.copies.keys()]);
   const formatted = await Promise.all(
     [...plan.files].map(
-      async ([path, content]) => [path, await formatFile(path, content)] as const,
+      async ([path, content]) => [path, await formatFile(dir, path, content)] as const,
     ),
   );
   for (const [path, content] of formatted) {
@@ -118,8 +118,14 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   return { dir, files: [...plan.files.keys(), ...plan.copies.keys()], pluginId: plan.pluginId };
 }
 
-/** Prettier formats .ts, .json and .md; other files (.gitignore) are written as rendered. */
-async function formatFile(path: string, content: string): Promise<string> {
+/**
+ * Prettier formats .ts, .json and .md with the project's own settings when it
+ * has them (a create-plugin project's .prettierrc.js), else prettier's
+ * defaults; other files (.gitignore) are written as rendered.
+ */
+async function formatFile(dir: string, path: string, content: string): Promise<string> {
   if (!/\.(ts|json|md)$/.test(path)) return content;
-  return format(content, { filepath: path });
+  const filepath = join(dir, path);
+  const settings = await resolveConfig(filepath);
+  return format(content, { ...settings, filepath });
 }

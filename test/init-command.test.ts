@@ -180,10 +180,10 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     expect(result.pluginId).toBe("acme-fancydb-datasource");
     expect(result.files).toEqual(
       expect.arrayContaining([
-        "src/main.ts",
-        "src/backend/plugin.ts",
-        "src/backend/query.ts",
-        "backend-test/plugin.test.ts",
+        "backend/main.ts",
+        "backend/plugin.ts",
+        "backend/query.ts",
+        "backend/test/plugin.test.ts",
       ]),
     );
     expect(readJson("src", "plugin.json")).toEqual({
@@ -203,10 +203,30 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     expect(pkg.devDependencies.typescript).toBe("5.5.4");
     expect(pkg.devDependencies.vitest).toBeDefined();
     expect(pkg.dependencies["grafana-plugin-ts"]).toMatch(/^\^/);
-    expect(read("src", "main.ts")).toContain('from "./backend/plugin.js"');
+    expect(read("backend", "main.ts")).toContain('from "./plugin.js"');
+    // Outside src/: create-plugin's tsconfig ("include": ["../src", "./types"]) never sees it.
+    expect(readdirSync(join(work, "src"))).toEqual(["module.ts", "plugin.json"]);
     expect(read("tsconfig.backend.json")).toContain('"moduleResolution": "Bundler"');
-    expect(read("vitest.backend.config.ts")).toContain('"backend-test/**/*.test.ts"');
+    expect(read("vitest.backend.config.ts")).toContain('"backend/test/**/*.test.ts"');
+    expect(read("tsconfig.backend.json")).toContain('"include": ["backend"]');
     expect(read("src", "module.ts")).toBe("export const plugin = {};\n");
+  });
+
+  it("formats what it writes with the project's own prettier settings, as create-plugin writes them", async () => {
+    createPluginProject({ type: "datasource", name: "Styled", id: "acme-styled-datasource" });
+    // create-plugin's layout: a CommonJS .prettierrc.js spreading .config/.prettierrc.js.
+    mkdirSync(join(work, ".config"));
+    writeFileSync(
+      join(work, ".config", ".prettierrc.js"),
+      "module.exports = { singleQuote: true, printWidth: 120, trailingComma: 'es5' };\n",
+    );
+    writeFileSync(
+      join(work, ".prettierrc.js"),
+      "module.exports = { ...require('./.config/.prettierrc.js') };\n",
+    );
+    await initProject({ dir: work, backendOnly: true });
+    expect(read("backend", "main.ts")).toContain("from 'grafana-plugin-ts/runtime';");
+    expect(read("backend", "main.ts")).not.toContain('"');
   });
 
   it("keeps an executable already named and refuses to overwrite backend files without --force", async () => {
@@ -230,21 +250,22 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     const outside = mkdtempSync(join(tmpdir(), "gpts-outside-"));
     try {
       // A dangling link where init writes a file: without --force it is a clash…
-      symlinkSync(join(outside, "stolen.ts"), join(work, "src", "main.ts"));
+      mkdirSync(join(work, "backend"));
+      symlinkSync(join(outside, "stolen.ts"), join(work, "backend", "main.ts"));
       await expect(initProject({ dir: work, backendOnly: true })).rejects.toThrow(
-        "these files exist already (use --force to overwrite): src/main.ts",
+        "these files exist already (use --force to overwrite): backend/main.ts",
       );
       // …and with --force it is still refused, and nothing was written anywhere.
       await expect(initProject({ dir: work, backendOnly: true, force: true })).rejects.toThrow(
-        "refusing to write src/main.ts: src/main.ts is a symbolic link",
+        "refusing to write backend/main.ts: backend/main.ts is a symbolic link",
       );
       expect(readdirSync(outside)).toEqual([]);
       expect(readJson("src", "plugin.json").backend).toBeUndefined();
       // A linked directory on the way is refused too.
-      rmSync(join(work, "src", "main.ts"));
-      symlinkSync(outside, join(work, "src", "backend"));
+      rmSync(join(work, "backend"), { recursive: true });
+      symlinkSync(outside, join(work, "backend"));
       await expect(initProject({ dir: work, backendOnly: true, force: true })).rejects.toThrow(
-        "src/backend is a symbolic link",
+        "backend is a symbolic link",
       );
       expect(readdirSync(outside)).toEqual([]);
     } finally {

@@ -100,9 +100,10 @@ export function planBackendOnly(
     ["tsconfig.backend.json", render("tsconfig.json.tmpl", vars)],
     ["vitest.backend.config.ts", render("vitest.config.ts.tmpl", vars)],
     ["BACKEND.md", render("README.md.tmpl", vars)],
-    ["src/main.ts", render("src/main.ts.tmpl", vars)],
-    ...sourceFiles("src/backend", capabilities, vars),
-    ["backend-test/plugin.test.ts", render("test/plugin.test.ts.tmpl", vars)],
+    // backend/, outside src/: create-plugin's tsconfig, jest and webpack only look there.
+    ["backend/main.ts", render("src/main.ts.tmpl", vars)],
+    ...sourceFiles("backend", capabilities, vars),
+    ["backend/test/plugin.test.ts", render("test/plugin.test.ts.tmpl", vars)],
   ]);
   const clashes = [...created.keys(), ...library.vendored.keys()].filter((f) =>
     entryExists(join(dir, f)),
@@ -149,8 +150,8 @@ function variables(p: {
       ? 'dataSourceInstanceSettings: { uid: "test", name: "test", jsonData: Buffer.from("{}"), lastUpdatedMS: 1n }'
       : 'appInstanceSettings: { jsonData: Buffer.from("{}"), lastUpdatedMS: 1n }',
     resourcePrefix: ds ? "datasources/uid/<uid>" : `plugins/${p.id}`,
-    pluginModule: p.backendOnly ? "./backend/plugin.js" : "./plugin.js",
-    testDir: p.backendOnly ? "backend-test" : "test",
+    testDir: p.backendOnly ? "backend/test" : "test",
+    projectRoot: p.backendOnly ? "../../" : "../",
     buildScript: p.backendOnly ? "build:backend" : "build",
     testScript: p.backendOnly ? "test:backend" : "test",
     typecheckScript: p.backendOnly ? "typecheck:backend" : "typecheck",
