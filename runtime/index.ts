@@ -24,3 +24,5 @@ export type {
 } from "./protocol-glue.js";
 // The SDK layer (typed handlers, instance manager, query mux, resource router, streams).
 export * from "./sdk/index.js";
+// Query-building helpers (durations, intervals, relative time, macros), like the Go SDK's gtime.
+export * from "./query/index.js";

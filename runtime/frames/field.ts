@@ -130,6 +130,67 @@ export class Field<T extends FieldType = FieldType> {
     this.#length = row + 1;
   }
 
+  /** Replaces the value at `row` (null only if nullable); throws FrameShapeError if it does not fit. */
+  set(row: number, value: FieldInputValue[T] | null | undefined): void {
+    this.#check(row);
+    this.#write(row, value);
+  }
+
+  /**
+   * Inserts a value at `row` (0…length; length appends), moving later rows down by one. Like Go's
+   * Field.Insert; the storage is edited in place, so an adopted typed array changes too.
+   */
+  insert(row: number, value: FieldInputValue[T] | null | undefined): void {
+    if (!(Number.isInteger(row) && row >= 0 && row <= this.#length)) {
+      throw new RangeError(
+        `row ${row} is out of range for inserting into field "${this.name}" with ${this.#length} rows`,
+      );
+    }
+    if (value !== null && value !== undefined) toStoredValue(this.type, value, this.name, row);
+    else if (!this.nullable) this.#write(row, value); // throws the not-nullable error
+    const n = this.#length;
+    this.#reserve(n + 1);
+    const store = this.#store;
+    if (Array.isArray(store)) store.splice(row, 0, "");
+    else (store as Float64Array).copyWithin(row + 1, row, n);
+    if (this.#validity) {
+      this.#setPresent(n, true); // grows the bitmap to n + 1 bits
+      for (let i = n; i > row; i--) setBit(this.#validity, i, getBit(this.#validity, i - 1));
+    }
+    this.#length = n + 1;
+    this.#write(row, value);
+  }
+
+  /** Removes the value at `row`, moving later rows up by one (Go's Field.Delete). */
+  delete(row: number): void {
+    this.#check(row);
+    const n = this.#length;
+    const store = this.#store;
+    if (Array.isArray(store)) store.splice(row, 1);
+    else (store as Float64Array).copyWithin(row, row + 1, n);
+    const validity = this.#validity;
+    if (validity) for (let i = row; i < n - 1; i++) setBit(validity, i, getBit(validity, i + 1));
+    this.#length = n - 1;
+  }
+
+  #write(row: number, value: FieldInputValue[T] | null | undefined): void {
+    if (value === null || value === undefined) {
+      if (!this.nullable) {
+        throw new FrameShapeError(
+          `field "${this.name}" (${this.type}) is not nullable but got ${value} at row ${row}`,
+        );
+      }
+      // The first null: every other row so far is present (append's shortcut covers only the end).
+      this.#validity ??= bitmapAllSet(Math.max(64, this.#length * 2), this.#length);
+      this.#setPresent(row, false);
+      if (Array.isArray(this.#store)) this.#store[row] = this.type === "json" ? "null" : "";
+      return;
+    }
+    const stored = toStoredValue(this.type, value, this.name, row);
+    (this.#store as unknown as Array<unknown>)[row] = stored;
+    this.#setPresent(row, true);
+  }
+
   #reserve(rows: number): void {
     const store = this.#store;
     if (Array.isArray(store) || rows <= store.length) return;

@@ -51,3 +51,43 @@ export { frameFromJSON, framesFromJSON } from "./json-decode.js";
 export { renderFramesTable } from "./table-render.js";
 export type { TableOptions } from "./table-render.js";
 export { millisToNanos } from "./time.js";
+// Transforms and helpers in the shape of the Go SDK's data package (see each module).
+export {
+  timeSeriesSchema,
+  TimeSeriesError,
+  TIME_SERIES_ERRORS,
+  type TimeSeriesSchema,
+  type TimeSeriesType,
+} from "./time-series-schema.js";
+export { longToWide } from "./long-to-wide.js";
+export { wideToLong } from "./wide-to-long.js";
+export {
+  fillValueFor,
+  resampleWideFrame,
+  type FillMissing,
+  type ResampleOptions,
+} from "./fill-missing.js";
+export {
+  deleteRow,
+  emptyCopy,
+  filterRows,
+  filterRowsByField,
+  insertRow,
+  rowCopy,
+  setRow,
+} from "./frame-rows.js";
+export {
+  labelsContain,
+  labelsEqual,
+  labelsFingerprint,
+  labelsFromString,
+  labelsToString,
+} from "./labels-string.js";
+export {
+  frameFromObjects,
+  frameFromRows,
+  type ColumnSpec,
+  type FrameFromObjectsOptions,
+  type FrameFromRowsOptions,
+  type RowFor,
+} from "./frame-from-rows.js";

@@ -23,6 +23,7 @@ import {
   type SeriesType,
 } from "./series.js";
 import { settingsOf, type Settings } from "./settings.js";
+import { steppedSeries } from "./stepped-query.js";
 
 /** The fields the query editor sets (all optional). */
 export interface SeriesQuery {
@@ -104,6 +105,7 @@ export const queries = new QueryTypeMux<Settings>()
   .handle("randomWalk", seriesHandler("randomWalk"))
   .handle("sine", seriesHandler("sine"))
   .handle("", seriesHandler("randomWalk"))
+  .handle("stepped", steppedSeries)
   .handleChunked("randomWalk", chunkedSeriesHandler("randomWalk"));
 
 function hash(text: string): number {
