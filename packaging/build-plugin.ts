@@ -21,6 +21,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { bundleSeaScript } from "./sea-script.js";
+import { entryPoint } from "./plugin-files.js";
 import { executableFileName, readPluginJson } from "./plugin-json.js";
 
 export interface BuiltPlugin {
@@ -35,9 +36,7 @@ export async function buildPlugin(
 ): Promise<BuiltPlugin> {
   const src = join(projectDir, "src");
   const plugin = readPluginJson(join(src, "plugin.json"));
-  const entry = join(src, "main.ts");
-  if (!existsSync(entry))
-    throw new Error(`${entry}: entry point not found (a plugin's main calls serve(...))`);
+  const entry = entryPoint(projectDir);
   const distDir = resolve(outDir);
   mkdirSync(distDir, { recursive: true });
   const executable = join(distDir, executableFileName(plugin));
@@ -48,6 +47,29 @@ export async function buildPlugin(
     join(distDir, "package.json"),
     JSON.stringify({ type: "commonjs" }, null, 2) + "\n",
   );
-  copyFileSync(join(src, "plugin.json"), join(distDir, "plugin.json"));
+  writeBuiltPluginJson(join(src, "plugin.json"), join(distDir, "plugin.json"));
   return { distDir, executable, pluginId: plugin.id };
 }
+
+/**
+ * Copies src/plugin.json into dist/, unless the frontend build already wrote
+ * one there with its placeholders (`%VERSION%`, `%TODAY%`) filled in: that
+ * one is kept, with the backend's fields brought up to date, so building the
+ * backend after the frontend never undoes the frontend build.
+ */
+function writeBuiltPluginJson(sourcePath: string, builtPath: string): void {
+  const source = readFileSync(sourcePath, "utf8");
+  const built = existsSync(builtPath) ? readFileSync(builtPath, "utf8") : undefined;
+  if (built === undefined || !PLACEHOLDER.test(source) || PLACEHOLDER.test(built)) {
+    copyFileSync(sourcePath, builtPath);
+    return;
+  }
+  const wanted = JSON.parse(source) as Record<string, unknown>;
+  const kept = JSON.parse(built) as Record<string, unknown>;
+  for (const field of BACKEND_FIELDS) if (field in wanted) kept[field] = wanted[field];
+  writeFileSync(builtPath, JSON.stringify(kept, null, 2) + "\n");
+}
+
+const PLACEHOLDER = /"%[A-Z_]+%"/;
+/** plugin.json fields a backend decides; everything else is the frontend build's. */
+const BACKEND_FIELDS = ["backend", "executable", "alerting", "streaming"];

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePackageArgs } from "../cli/package-command.js";
+import { buildPlugin } from "../packaging/build-plugin.js";
 import { packagePlugin } from "../packaging/package-plugin.js";
 import { readPluginProject } from "../packaging/plugin-files.js";
 import { buildSeaExecutable } from "../packaging/sea-executable.js";
@@ -68,10 +69,10 @@ describe("package: a broken project writes nothing", () => {
     expectNothingWritten();
   });
 
-  it("names a missing src/main.ts", async () => {
+  it("names a missing entry point", async () => {
     await writeProject(goodPluginJson, false);
     await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
-      `${join(project, "src", "main.ts")}: entry point not found`,
+      `${project}: no backend entry point (src/main.ts or backend/main.ts`,
     );
     expectNothingWritten();
   });
@@ -225,6 +226,64 @@ describe("package: what ships beside the executable", () => {
     // Otherwise plugin.json ships byte for byte.
     await writeProject(goodPluginJson);
     expect(readPluginProject(project).pluginJsonText).toBe(
+      await readFile(join(project, "src", "plugin.json"), "utf8"),
+    );
+  });
+});
+
+describe("a create-plugin project: frontend in dist/, backend in backend/", () => {
+  const frontendPluginJson = { ...goodPluginJson, info: { version: "%VERSION%" } };
+
+  async function frontendBuild() {
+    // What create-plugin's webpack leaves in dist/, plugin.json with placeholders filled.
+    await mkdir(join(project, "dist", "img"), { recursive: true });
+    await writeFile(join(project, "dist", "module.js"), "define([], () => ({}));\n");
+    await writeFile(join(project, "dist", "module.js.map"), "{}\n");
+    await writeFile(join(project, "dist", "img", "logo.svg"), "<svg/>\n");
+    await writeFile(
+      join(project, "dist", "plugin.json"),
+      JSON.stringify({ ...goodPluginJson, info: { version: "2.0.1" }, backend: undefined }),
+    );
+    // …and what build and package wrote there before: never shipped twice.
+    await writeFile(join(project, "dist", "gpx_test_linux_amd64"), "old\n");
+    await mkdir(join(project, "dist", goodPluginJson.id));
+    await writeFile(join(project, "dist", `${goodPluginJson.id}-2.0.1.linux_amd64.zip`), "");
+  }
+
+  it("finds the entry point in backend/ and names both places when there is none", async () => {
+    await writeProject(frontendPluginJson, false);
+    await writeFile(join(project, "package.json"), JSON.stringify({ version: "2.0.1" }));
+    expect(() => readPluginProject(project)).toThrow(
+      `${project}: no backend entry point (src/main.ts or backend/main.ts; a plugin's main calls serve(...))`,
+    );
+    await mkdir(join(project, "backend"));
+    await writeFile(join(project, "backend", "main.ts"), "export {};\n");
+    expect(readPluginProject(project).entry).toBe(join(project, "backend", "main.ts"));
+  });
+
+  it("package ships the frontend build with its filled plugin.json, and nothing build or package wrote", async () => {
+    await writeProject(frontendPluginJson);
+    await writeFile(join(project, "package.json"), JSON.stringify({ version: "2.0.1" }));
+    await frontendBuild();
+    const files = readPluginProject(project);
+    expect(files.frontendDir).toBe(join(project, "dist"));
+    expect([...files.extraFiles.keys()].sort()).toEqual(["module.js", "module.js.map"]);
+    expect([...files.extraDirs.keys()]).toEqual(["img"]);
+    expect(JSON.parse(files.pluginJsonText).info.version).toBe("2.0.1");
+  });
+
+  it("build keeps the frontend's filled plugin.json, bringing only the backend fields up to date", async () => {
+    await writeProject(frontendPluginJson);
+    await frontendBuild();
+    await buildPlugin(project);
+    const built = JSON.parse(await readFile(join(project, "dist", "plugin.json"), "utf8"));
+    expect(built.info.version).toBe("2.0.1");
+    expect(built.backend).toBe(true);
+    expect(built.executable).toBe("gpx_test");
+    // Without a frontend build (or with placeholders still unfilled) src/plugin.json is copied.
+    await rm(join(project, "dist"), { recursive: true });
+    await buildPlugin(project);
+    expect(await readFile(join(project, "dist", "plugin.json"), "utf8")).toBe(
       await readFile(join(project, "src", "plugin.json"), "utf8"),
     );
   });
