@@ -59,8 +59,8 @@ export const COMMAND_USAGE = {
   --out FILE   write to FILE instead of standard output`,
   },
   call: {
-    synopsis: "call <executable> <call> [options]",
-    summary: "start a plugin executable as Grafana would and make one call",
+    synopsis: "call <executable> <call> [options] | call <executable> --interactive [options]",
+    summary: "start a plugin executable as Grafana would and make calls to it",
     details: `calls:
   check-health                         CheckHealth
   query --json JSON                    QueryData; JSON is a QueryDataRequest ({"queries": [...]}),
@@ -72,6 +72,12 @@ export const COMMAND_USAGE = {
                                        RunStream: print N packets (default 3), then cancel
 
 options:
+  --settings JSON|@FILE
+                       the instance settings every call carries, as Grafana's data source
+                       (or app) settings: {"url": …, "jsonData": {…}, "secureJsonData": {…}}
+  --secure KEY=VALUE   a decrypted secure value (repeatable; adds to secureJsonData)
+  --interactive, -i    keep the plugin running and read one call per line from standard
+                       input (e.g. \`query --json '{"refId":"A"}'\`), until end of input or exit
   --automtls           start the plugin with AutoMTLS, as a go-plugin host may
   --log-level LEVEL    lowest plugin log level shown on stderr (default debug)
   --timeout MS         deadline of the call (default 30000)`,

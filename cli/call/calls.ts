@@ -7,24 +7,36 @@ import type { protocol } from "../../output/glue.js";
 import {
   checkHealthResponse_HealthStatusToJSON,
   CheckHealthResponse_HealthStatus,
+  type PluginContext,
   type QueryDataRequest,
 } from "../../output/pluginv2/backend.js";
 import type { DeepPartial } from "../../output/rpc-support.js";
 import type { startPlugin } from "../../runtime/index.js";
 import { frameRenderer, summariseResponse } from "./output.js";
-import { pluginContext } from "./requests.js";
 
 /** A plugin started with the Grafana protocol, as `startPlugin` returns it. */
 export type Hosted = Awaited<ReturnType<typeof startPlugin<typeof protocol>>>;
+/** What every call sends besides its own arguments. */
+export interface CallContext {
+  /** The plugin context Grafana would send: org, user, instance settings. */
+  pluginContext: DeepPartial<PluginContext>;
+  /** Deadline of the call, in milliseconds. */
+  deadline: number;
+}
 /** One parsed call, ready to run on a started plugin; true when it succeeded. */
-export type Call = (plugin: Hosted, out: (text: string) => void) => Promise<boolean>;
+export type Call = (
+  plugin: Hosted,
+  out: (text: string) => void,
+  context: CallContext,
+) => Promise<boolean>;
 
 /** Succeeds when the plugin reports OK. */
-export async function checkHealth(plugin: Hosted, out: (t: string) => void, deadline: number) {
-  const reply = await plugin.clients.diagnostics.checkHealth(
-    { pluginContext: pluginContext(undefined) },
-    { deadline },
-  );
+export async function checkHealth(
+  plugin: Hosted,
+  out: (t: string) => void,
+  { pluginContext, deadline }: CallContext,
+) {
+  const reply = await plugin.clients.diagnostics.checkHealth({ pluginContext }, { deadline });
   out(`status: ${checkHealthResponse_HealthStatusToJSON(reply.status)}\n`);
   out(`message: ${reply.message}\n`);
   if (reply.jsonDetails.length > 0) out(`details: ${reply.jsonDetails.toString("utf8")}\n`);
@@ -36,9 +48,13 @@ export async function queryData(
   plugin: Hosted,
   out: (t: string) => void,
   request: DeepPartial<QueryDataRequest>,
-  deadline: number,
+  { pluginContext, deadline }: CallContext,
 ) {
-  const reply = await plugin.clients.data.queryData(request, { deadline });
+  // The request's own pluginContext (from --json) wins over the command's.
+  const reply = await plugin.clients.data.queryData(
+    { ...request, pluginContext: request.pluginContext ?? pluginContext },
+    { deadline },
+  );
   const render = await frameRenderer();
   let ok = true;
   const refIds = (request.queries ?? []).map((q) => q?.refId ?? "");
@@ -64,13 +80,13 @@ export async function callResource(
   target: string,
   body: string | undefined,
   headers: Record<string, { values: string[] }>,
-  deadline: number,
+  { pluginContext, deadline }: CallContext,
 ) {
   const url = target.startsWith("/") ? target : `/${target}`;
   const path = url.slice(1).split("?")[0];
   const stream = plugin.clients.resource.callResource(
     {
-      pluginContext: pluginContext(undefined),
+      pluginContext,
       method,
       path,
       url,
@@ -104,10 +120,10 @@ export async function runStream(
   path: string,
   packets: number,
   data: string | undefined,
-  deadline: number,
+  { pluginContext, deadline }: CallContext,
 ) {
   const stream = plugin.clients.stream.runStream(
-    { pluginContext: pluginContext(undefined), path, data: Buffer.from(data ?? "") },
+    { pluginContext, path, data: Buffer.from(data ?? "") },
     { deadline },
   );
   let count = 0;
