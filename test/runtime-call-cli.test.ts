@@ -113,7 +113,7 @@ describe("grafana-plugin-ts call: failures", () => {
   });
 
   it.each([
-    [["check-health"], "an executable and a call are required"],
+    [["check-health"], "a call is required (or --interactive to make several)"],
     [["x", "frobnicate"], 'unknown call "frobnicate"'],
     [["x", "query"], "query needs --json"],
     [["x", "query", "--json", "{oops"], "--json is not valid JSON"],
