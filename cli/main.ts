@@ -13,6 +13,7 @@ const commands: Record<CommandName, () => Promise<Command>> = {
   build: async () => (await import("./build-command.js")).buildCommand,
   package: async () => (await import("./package-command.js")).packageCommand,
   call: async () => (await import("./call-command.js")).callCommand,
+  dev: async () => (await import("./dev-command.js")).devCommand,
   frames: async () => {
     const { framesCommand } = await import("./frames-command.js");
     return (args) => framesCommand(args, { stdout: process.stdout, stderr: process.stderr });

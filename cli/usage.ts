@@ -39,7 +39,19 @@ export const COMMAND_USAGE = {
     synopsis: "build [DIR...]",
     summary: "build plugin directories (src/plugin.json + src/main.ts → dist/)",
     details: `  DIR   plugin project directories (default .); each gets dist/<executable>_<os>_<arch>
-        (a Node.js script with source maps) and dist/plugin.json`,
+        (an sh launcher running the bundled dist/<executable>_<os>_<arch>.cjs with the
+        Node.js that built it, so it starts without PATH) and dist/plugin.json`,
+  },
+  dev: {
+    synopsis: "dev [DIR] [--port N] [--inspect-port N | --no-inspect]",
+    summary: "run the plugin for a Grafana to attach to; rebuild and restart on changes",
+    details: `  DIR             plugin project (src/plugin.json + src/main.ts); default .
+  --port N        the plugin's TCP port on 127.0.0.1, kept across restarts (default: a free one)
+  --inspect-port  Node inspector port for VS Code / Chrome DevTools (default 9229; 0: any)
+  --no-inspect    no inspector
+Builds DIR/dist with source maps and writes dist/standalone.txt and dist/pid.txt: a host
+(Grafana with dist/ in its plugins directory) that starts the plugin's executable then
+attaches to this process, as with the Go SDK's standalone mode. Ctrl-C stops it.`,
   },
   package: {
     synopsis: "package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URL,...]]",

@@ -1,15 +1,14 @@
 /**
  * `grafana-plugin-ts build [DIR]`: turns a plugin project (src/plugin.json,
  * src/main.ts) into a Grafana plugin directory, dist/, that any go-plugin
- * host starts from its path: plugin.json and an executable
- * gpx_<name>_<os>_<arch> beside it (a node-shebang launcher of the bundled
- * plugin; `package` makes a self-contained binary instead).
+ * host starts from its path: plugin.json, an executable gpx_<name>_<os>_<arch>
+ * beside it and the bundled plugin it runs, gpx_<name>_<os>_<arch>.cjs (the
+ * same CommonJS script a single executable runs; `package` makes one).
  *
- * The launcher is the same CommonJS script the single executable runs, and
- * dist/package.json says "commonjs": an extensionless file is then read as
- * CommonJS by every Node version, whatever package.json sits above dist/
- * (an ESM launcher would be compiled twice by Node's syntax detection,
- * ~18 MiB more memory, or refused by older Node 20 releases).
+ * The executable is a small sh launcher (node-launcher.ts) that runs the
+ * script with the Node.js that built it, so the build starts with no PATH.
+ * The script's .cjs extension makes Node read it as CommonJS whatever
+ * package.json sits above dist/.
  */
 import {
   chmodSync,
@@ -20,19 +19,34 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
-import { bundleSeaScript } from "./sea-script.js";
+import { nodeLauncher } from "./node-launcher.js";
 import { entryPoint } from "./plugin-files.js";
 import { executableFileName, readPluginJson } from "./plugin-json.js";
+import { bundleSeaScript } from "./sea-script.js";
+
+export interface BuildOptions {
+  /** Default: <projectDir>/dist. */
+  outDir?: string;
+  /**
+   * Write <script>.map and run the plugin with --enable-source-maps, so stack
+   * traces name .ts lines (the `dev` loop). Off by default: with it, every
+   * Error.stack Node formats costs a source map lookup.
+   */
+  sourcemap?: boolean;
+}
 
 export interface BuiltPlugin {
   distDir: string;
+  /** The sh launcher a host starts. */
   executable: string;
+  /** The bundled plugin the launcher runs. */
+  script: string;
   pluginId: string;
 }
 
 export async function buildPlugin(
   projectDir: string,
-  outDir = join(projectDir, "dist"),
+  { outDir = join(projectDir, "dist"), sourcemap = false }: BuildOptions = {},
 ): Promise<BuiltPlugin> {
   const src = join(projectDir, "src");
   const plugin = readPluginJson(join(src, "plugin.json"));
@@ -40,15 +54,18 @@ export async function buildPlugin(
   const distDir = resolve(outDir);
   mkdirSync(distDir, { recursive: true });
   const executable = join(distDir, executableFileName(plugin));
-  await bundleSeaScript({ entry, outFile: executable });
-  writeFileSync(executable, "#!/usr/bin/env node\n" + readFileSync(executable, "utf8"));
-  chmodSync(executable, 0o755);
+  const script = `${executable}.cjs`;
+  await bundleSeaScript({ entry, outFile: script, sourcemap });
   writeFileSync(
-    join(distDir, "package.json"),
-    JSON.stringify({ type: "commonjs" }, null, 2) + "\n",
+    executable,
+    nodeLauncher({
+      pluginId: plugin.id,
+      nodeOptions: sourcemap ? ["--enable-source-maps"] : [],
+    }),
   );
+  chmodSync(executable, 0o755);
   writeBuiltPluginJson(join(src, "plugin.json"), join(distDir, "plugin.json"));
-  return { distDir, executable, pluginId: plugin.id };
+  return { distDir, executable, script, pluginId: plugin.id };
 }
 
 /**

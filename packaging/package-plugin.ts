@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { protocol } from "../output/glue.js";
 import { parseHandshakeLine } from "../runtime/host/handshake-line.js";
-import { PROTOCOL_VERSIONS_ENV } from "../runtime/plugin/environment.js";
+import { PROTOCOL_VERSIONS_ENV } from "../runtime/go-plugin/environment.js";
 import { timeToHandshake } from "./handshake-time.js";
 import { readPluginProject, type PluginProject } from "./plugin-files.js";
 import { executableFileName, goArch } from "./plugin-json.js";

@@ -10,23 +10,41 @@
  * `require` (leaving no import/export statement in the output), and that
  * module body is wrapped in an async function: top-level await becomes an
  * ordinary await, and the result is a valid CommonJS script.
+ *
+ * The bundle's entry imports runtime/log/console-preload.ts before the
+ * plugin's own: console output is logged, never printed on stdout, even when
+ * it runs as the plugin's modules load, before serve() is called.
  */
 import { builtinModules } from "node:module";
 import { writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 export interface SeaScriptOptions {
   /** The plugin's main.ts (or .js). */
   entry: string;
   outFile: string;
+  /** Also write <outFile>.map, for `node --enable-source-maps` (stack traces with .ts lines). */
+  sourcemap?: boolean;
 }
 
 const BUILTIN_NAMESPACE = "sea-builtin";
 const IMPORT_META = "__gpts_import_meta";
+const CONSOLE_PRELOAD = fileURLToPath(
+  new URL("../runtime/log/console-preload.ts", import.meta.url),
+);
 
 export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> {
+  const entry = resolve(options.entry);
   const result = await build({
-    entryPoints: [options.entry],
+    // ES modules evaluate their imports in order: the preload runs first.
+    stdin: {
+      contents: [CONSOLE_PRELOAD, entry].map((m) => `import ${JSON.stringify(m)};`).join("\n"),
+      resolveDir: dirname(entry),
+      sourcefile: "plugin-entry.js",
+      loader: "js",
+    },
     outfile: options.outFile,
     write: false,
     metafile: true,
@@ -39,18 +57,22 @@ export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> 
     define: { "import.meta": IMPORT_META },
     logLevel: "silent",
     legalComments: "none",
-    sourcemap: false,
+    sourcemap: options.sourcemap ? "external" : false,
   });
-  const output = Object.values(result.metafile.outputs)[0]!;
+  const output = Object.entries(result.metafile.outputs).find(([p]) => !p.endsWith(".map"))![1];
+  // The plugin's exports cannot leak (the entry only imports it); an import left outside could.
   const statements = output.imports.filter((i) => i.kind === "import-statement");
-  if (statements.length > 0 || output.exports.length > 0)
+  if (statements.length > 0)
     throw new Error(
       `${options.entry}: a single executable's main must be a script: ` +
-        (output.exports.length > 0
-          ? `the entry exports ${output.exports.join(", ")} (move them to another module)`
-          : `it still imports ${statements.map((i) => i.path).join(", ")}`),
+        `it still imports ${statements.map((i) => i.path).join(", ")}`,
     );
-  await writeFile(options.outFile, wrapAsScript(result.outputFiles[0]!.text));
+  const code = result.outputFiles.find((f) => !f.path.endsWith(".map"))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
+  if (!map) return writeFile(options.outFile, wrapAsScript(code));
+  const mapFile = `${options.outFile}.map`;
+  await writeFile(options.outFile, wrapAsScript(code, basename(mapFile)));
+  await writeFile(mapFile, shiftSourceMap(map.text, WRAPPER_LINES_BEFORE));
 }
 
 /**
@@ -83,7 +105,7 @@ function builtinsThroughRequire(): Plugin {
  * code 1, as Node does for a rejected top-level await. Stdout stays
  * untouched: the go-plugin handshake must be the first line there.
  */
-function wrapAsScript(module: string): string {
+function wrapAsScript(module: string, sourceMapFile?: string): string {
   return [
     "(async () => {",
     '"use strict";',
@@ -93,6 +115,17 @@ function wrapAsScript(module: string): string {
     "  process.exitCode = 1;",
     "  process.stderr.write(`${error && error.stack ? error.stack : error}\\n`);",
     "});",
+    ...(sourceMapFile ? [`//# sourceMappingURL=${sourceMapFile}`] : []),
     "",
   ].join("\n");
+}
+
+/** Lines wrapAsScript puts before the module: the source map's lines move down by as many. */
+const WRAPPER_LINES_BEFORE = 3;
+
+/** Each ";" in a source map's mappings starts a generated line: prefixing n of them shifts it n lines. */
+function shiftSourceMap(map: string, lines: number): string {
+  const parsed = JSON.parse(map) as { mappings: string };
+  parsed.mappings = ";".repeat(lines) + parsed.mappings;
+  return JSON.stringify(parsed);
 }

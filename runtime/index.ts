@@ -14,7 +14,8 @@ export {
   type LogLevel,
 } from "./log/hclog.js";
 export { NegotiationError, negotiateVersion } from "./plugin/negotiate.js";
-export * from "./plugin/environment.js";
+export * from "./go-plugin/environment.js";
+export { NOT_A_PLUGIN_MESSAGE } from "./go-plugin/constants.js";
 export type {
   ClientsFor,
   HandlersFor,

@@ -17,7 +17,7 @@ describe("README QueryData example", () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "readme-sine-"));
-    const built = await buildPlugin(join(REPO_ROOT, "examples", "readme-sine"), out);
+    const built = await buildPlugin(join(REPO_ROOT, "examples", "readme-sine"), { outDir: out });
     plugin = await startPlugin({ executable: built.executable, protocol });
   });
 

@@ -188,61 +188,23 @@ describe.each(GO_PLUGIN_VERSIONS)("Go host (go-plugin %s) -> TypeScript plugin",
     expect(calls["check-health"]).toMatchObject({ ok: true, status: "OK" });
   });
 
-  // Each go-plugin release gets the stdio test that describes it (1.0.1 has no GRPCStdio client).
-  const onlyFor = (release: string) => (version === release ? it : () => {});
-  onlyFor("1.0.1")(
-    "keeps stdout clean: console output reaches go-plugin's log via stderr (no GRPCStdio in 1.0.1)",
+  // go-plugin 1.8.0 with Grafana's client config: interop-grafana-client.test.ts.
+  it.runIf(version === "1.0.1")(
+    "console output before and after the handshake reaches go-plugin's log via stderr",
     async () => {
-      // go-plugin 1.0.1 silently drains stdout after the handshake, so output
-      // sent there would be lost. The query sleeps past the 2 s stdio grace, so
-      // the fallback to stderr happens while the host still listens.
-      const run = await runGoHost(behaviour, [
-        "-calls",
-        "query",
-        "-query-json",
-        '{"behaviour":"sleep","ms":2600}',
-      ]);
+      // go-plugin 1.0.1 has no GRPCStdio client and drains stdout after the
+      // handshake: output is seen only if it arrives as stderr lines.
+      const run = await runGoHost(behaviour, ["-calls", "resource", "-resource-path", "log"]);
       expect(run.code, run.stderr).toBe(0);
-      expect(byCall(run.lines).query).toMatchObject({ ok: true });
-      const logged = run.stderr
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(
-        logged.some((l) =>
-          String(l["@message"]).includes("behaviour plugin: console.log after the handshake"),
-        ),
-        run.stderr,
-      ).toBe(true);
-    },
-  );
-
-  onlyFor("1.8.0")(
-    "reads console output from GRPCStdio, opened at connect, and discards it as Grafana does",
-    async () => {
-      // go-plugin 1.8 opens plugin.GRPCStdio/StreamStdio as it connects and,
-      // without SyncStdout/SyncStderr (Grafana sets neither), copies what
-      // arrives to io.Discard: the console.log after the handshake is read and
-      // dropped, never re-logged. The query sleeps past the 2 s stdio grace, so
-      // an unread stream would have fallen back to stderr, as with 1.0.1.
-      const run = await runGoHost(behaviour, [
-        "-calls",
-        "query",
-        "-query-json",
-        '{"behaviour":"sleep","ms":2600}',
-        "-log-level",
-        "trace",
-      ]);
-      expect(run.code, run.stderr).toBe(0);
-      expect(byCall(run.lines).query).toMatchObject({ ok: true });
-      expect(run.stderr).not.toContain("behaviour plugin: console.log after the handshake");
-      expect(hclogLines(run.stderr)).toContainEqual(
-        expect.objectContaining({
-          "@module": "gohost.stdio",
-          "@message": "received data",
-          channel: "STDOUT",
-          len: "behaviour plugin: console.log after the handshake\n".length,
-        }),
+      expect(byCall(run.lines).resource).toMatchObject({ ok: true, status: 200 });
+      const logged = hclogLines(run.stderr).map((l) => [l["@level"], l["@message"]]);
+      expect(logged).toEqual(
+        expect.arrayContaining([
+          ["info", "behaviour plugin: console.log at module load"],
+          ["info", "behaviour plugin: console.log after the handshake"],
+          ["info", "console.log from a resource call"],
+          ["error", "console.error from a resource call"],
+        ]),
       );
     },
   );

@@ -101,14 +101,6 @@ describe("package: a broken project writes nothing", () => {
     expectNothingWritten();
   });
 
-  it("rejects an entry that exports: a single executable's main is a script", async () => {
-    await writeProject(goodPluginJson, "export const handlers = {};\n");
-    await expect(packagePlugin({ projectDir: project, outDir: out })).rejects.toThrow(
-      /the entry exports handlers/,
-    );
-    expectNothingWritten();
-  });
-
   it("rejects an unknown architecture", async () => {
     await writeProject(goodPluginJson);
     await expect(
@@ -143,6 +135,17 @@ describe("package: a broken project writes nothing", () => {
       /^grafana-plugin-ts package: .*plugin\.json:\n {2}- "backend" must be true/,
     );
     expectNothingWritten();
+  });
+});
+
+describe("an entry that exports", () => {
+  it("still makes a script: the bundle only imports it, after the console preload", async () => {
+    await writeProject(goodPluginJson, "export const handlers = {};\n");
+    const built = await buildPlugin(project, { outDir: out });
+    const run = spawnSync(process.execPath, [built.script], { encoding: "utf8" });
+    // Started without a host's cookie it does nothing, and exits cleanly.
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe("");
   });
 });
 

@@ -74,12 +74,16 @@ describe("grafana-plugin-ts call: exact behaviour (fixture plugin)", () => {
     expect(run.stdout).toBe('packet 1: {"i":0}\npacket 2: {"i":1}\n');
   });
 
-  it("resource relays the plugin's console output to stderr, prefixed", async () => {
+  it("resource shows the plugin's console output among its logs, at its level", async () => {
     const run = await call(behaviour, "resource", "get", "log", "--header", "X-Test: 1");
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('HTTP 200\n\n{"path":"log"}\n');
-    expect(run.stderr).toContain("[plugin stdout] console.log from a resource call\n");
-    expect(run.stderr).toContain("[plugin stderr] console.error from a resource call\n");
+    expect(run.stderr).toContain(
+      "[plugin] INFO plugin.console: console.log from a resource call\n",
+    );
+    expect(run.stderr).toContain(
+      "[plugin] ERROR plugin.console: console.error from a resource call\n",
+    );
   });
 
   it("sends the query object itself as the query JSON, as Grafana does", async () => {

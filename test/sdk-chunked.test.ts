@@ -223,18 +223,25 @@ describe("QueryChunkedData", () => {
       },
     });
     for await (const _ of data.queryChunkedData({ queries: [{ refId: "A" }, { refId: "B" }] }));
+    // The Go SDK's lines: the failed query, then the call's completion at error level.
     expect(lines.filter((l) => l["@level"] === "error")).toMatchObject([
       {
-        "@message": "query failed",
+        "@message": "Partial data response error",
         endpoint: "queryChunkedData",
         refID: "B",
         status: 404,
         statusSource: "downstream",
         error: "no such table",
       },
+      {
+        "@message": "Plugin Request Completed",
+        endpoint: "queryChunkedData",
+        status: "error",
+        statusSource: "downstream",
+      },
     ]);
     expect(await registry.metrics()).toContain(
-      `${REQUEST_TOTAL}{endpoint="queryChunkedData",status="error",status_source="none"} 1`,
+      `${REQUEST_TOTAL}{endpoint="queryChunkedData",status="error",status_source="downstream"} 1`,
     );
   });
 

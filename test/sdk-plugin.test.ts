@@ -42,7 +42,8 @@ describe("createPlugin", () => {
     expect(text).toContain("nodejs_heap_size_used_bytes");
     expect(text).toContain("myplugin_hits_total 2");
     expect(text).toContain(
-      `${REQUEST_TOTAL}{endpoint="queryData",status="ok",status_source="none"} 1`,
+      // The Go SDK's labels: an ok call's source is "plugin", its default.
+      `${REQUEST_TOTAL}{endpoint="queryData",status="ok",status_source="plugin"} 1`,
     );
     // A second plugin on the same registry shares the metrics instead of failing to register them.
     expect(() => createPlugin({ metrics: { registry } })).not.toThrow();

@@ -21,6 +21,7 @@ import {
 import { bitmapBytes, sliceBits, unpackBits } from "./bitmap.js";
 import { preflightArrowFile } from "./arrow-preflight.js";
 import { concatColumns, type Column } from "./columns.js";
+import { jsonSyntaxReason } from "../json-syntax.js";
 import { FrameDecodeError, describeError } from "./errors.js";
 import { Field } from "./field.js";
 import type { FieldType } from "./field-type.js";
@@ -237,9 +238,7 @@ function parseObject(text: string, what: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new FrameDecodeError(`${what} metadata is not valid JSON: ${describeError(err)}`, {
-      cause: err,
-    });
+    throw new FrameDecodeError(`${what} metadata is not valid JSON: ${jsonSyntaxReason(err)}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new FrameDecodeError(`${what} metadata is not a JSON object`);

@@ -13,6 +13,7 @@
  * Integers beyond 2⁵³ are read exactly (see json-text.ts). Every problem is a FrameDecodeError.
  */
 import { bitmapAllSet, setBit } from "./bitmap.js";
+import { jsonSyntaxReason } from "../json-syntax.js";
 import { FrameDecodeError, describeError } from "./errors.js";
 import { Field } from "./field.js";
 import type { FieldStorage, FieldType } from "./field-type.js";
@@ -77,7 +78,7 @@ function parseText(text: string): unknown {
   try {
     return parseJSONText(text);
   } catch (err) {
-    throw new FrameDecodeError(`not valid JSON: ${describeError(err)}`, { cause: err });
+    throw new FrameDecodeError(`not valid JSON: ${jsonSyntaxReason(err)}`);
   }
 }
 

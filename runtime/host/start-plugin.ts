@@ -12,14 +12,15 @@ import { GRPCStdioTypedClient } from "../../output/plugin/grpc_stdio.clients.js"
 import { GRPCStdioClient } from "../../output/plugin/grpc_stdio.grpc.js";
 import { StdioData_Channel } from "../../output/plugin/grpc_stdio.js";
 import type { ClientsFor, PluginSetDefinition, ProtocolGlue } from "../protocol-glue.js";
-import { decodeHandshakeCert, generateCertificate, type Certificate } from "../plugin/automtls.js";
+import { DEFAULT_PORT_RANGE, KILL_GRACE_MS } from "../go-plugin/constants.js";
 import {
   CLIENT_CERT_ENV,
   MAX_PORT_ENV,
   MIN_PORT_ENV,
+  PARENT_PIPE_ENV,
   PROTOCOL_VERSIONS_ENV,
-} from "../plugin/environment.js";
-import { PARENT_PIPE_ENV } from "../plugin/lifecycle.js";
+} from "../go-plugin/environment.js";
+import { decodeHandshakeCert, generateCertificate, type Certificate } from "../go-plugin/mtls.js";
 import { parseHandshakeLine, type Handshake } from "./handshake-line.js";
 import { spawnPlugin, type PluginLogEntry } from "./plugin-process.js";
 
@@ -78,8 +79,8 @@ export async function startPlugin<
     ...(options.inheritEnv === false ? {} : process.env),
     [magicCookieKey]: magicCookieValue,
     [PROTOCOL_VERSIONS_ENV]: offered.join(","),
-    [MIN_PORT_ENV]: "10000",
-    [MAX_PORT_ENV]: "25000",
+    [MIN_PORT_ENV]: String(DEFAULT_PORT_RANGE.min),
+    [MAX_PORT_ENV]: String(DEFAULT_PORT_RANGE.max),
     [PARENT_PIPE_ENV]: "1",
     ...(hostCert ? { [CLIENT_CERT_ENV]: hostCert.certPem } : {}),
     ...options.env,
@@ -130,7 +131,7 @@ export async function startPlugin<
   );
   let exitedFlag = false;
   void spawned.exited.then(() => (exitedFlag = true));
-  const kill = async (timeoutMs = 2_000) => {
+  const kill = async (timeoutMs = KILL_GRACE_MS) => {
     if (!exitedFlag) await controller.shutdown({}, { deadline: timeoutMs }).catch(() => undefined);
     const graceful = await Promise.race([
       spawned.exited.then(() => true),

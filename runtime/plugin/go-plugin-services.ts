@@ -3,6 +3,11 @@
  * "plugin" SERVING, what go-plugin's Ping checks), GRPCController/Shutdown,
  * GRPCStdio and GRPCBroker. The broker accepts its stream and reads it to the
  * end; brokering extra connections is not supported (no Grafana protocol uses it).
+ *
+ * GRPCStdio is served but sends nothing: console output goes to the log on
+ * stderr (log/console-capture.ts), which Grafana shows, while what arrives on
+ * this stream Grafana discards. The stream stays open, as a quiet Go plugin's
+ * does, until the call ends or the plugin stops.
  */
 import type { Server } from "@grpc/grpc-js";
 import { HealthService } from "../../output/grpc/health/v1/health.grpc.js";
@@ -12,15 +17,14 @@ import { createGRPCControllerService } from "../../output/plugin/grpc_controller
 import { GRPCControllerService } from "../../output/plugin/grpc_controller.grpc.js";
 import { createGRPCStdioService } from "../../output/plugin/grpc_stdio.adapters.js";
 import { GRPCStdioService } from "../../output/plugin/grpc_stdio.grpc.js";
+import type { StdioData } from "../../output/plugin/grpc_stdio.js";
+import { GO_PLUGIN_HEALTH_SERVICE } from "../go-plugin/constants.js";
 import type { Logger } from "../log/hclog.js";
 import { createHealthService, healthHandler } from "./health-service.js";
-import type { StdioRelay } from "./stdio-relay.js";
-
-/** go-plugin's health service name for the plugin process as a whole. */
-export const GO_PLUGIN_HEALTH_SERVICE = "plugin";
 
 export interface GoPluginServiceHooks {
-  stdio: StdioRelay;
+  /** Aborted when the plugin stops: ends the GRPCStdio stream. */
+  stopped: AbortSignal;
   logger: Logger;
   /** Called once the Shutdown reply has been sent. */
   onShutdown(): void;
@@ -44,7 +48,7 @@ export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks)
   );
   server.addService(
     GRPCStdioService,
-    createGRPCStdioService({ streamStdio: (_req, ctx) => hooks.stdio.stream(ctx.signal) }),
+    createGRPCStdioService({ streamStdio: (_req, ctx) => silentStdio(ctx.signal, hooks.stopped) }),
   );
   server.addService(
     GRPCBrokerService,
@@ -57,4 +61,10 @@ export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks)
       },
     }),
   );
+}
+
+async function* silentStdio(...signals: AbortSignal[]): AsyncGenerator<StdioData> {
+  const either = AbortSignal.any(signals);
+  if (!either.aborted)
+    await new Promise((resolve) => either.addEventListener("abort", resolve, { once: true }));
 }

@@ -10,12 +10,10 @@
  *   end says nothing about them, so it is not watched then.
  */
 import { fstatSync } from "node:fs";
+import { PARENT_PIPE_ENV } from "../go-plugin/environment.js";
 import type { Logger } from "../log/hclog.js";
 
 const PARENT_POLL_MS = 500;
-
-/** Set to "1" by startPlugin: stdin is a pipe that closes when the host dies. */
-export const PARENT_PIPE_ENV = "GF_PLUGIN_TS_PARENT_PIPE";
 
 export function watchLifecycle(
   logger: Logger,

@@ -17,7 +17,8 @@ import {
   TRANSPORT_ENV,
   UNIX_SOCKET_DIR_ENV,
   UNIX_SOCKET_GROUP_ENV,
-} from "./environment.js";
+} from "../go-plugin/environment.js";
+import { DEFAULT_PORT_RANGE } from "../go-plugin/constants.js";
 
 export interface ListenAddress {
   network: "unix" | "tcp";
@@ -79,8 +80,8 @@ async function listenTcp(
   credentials: ServerCredentials,
   env: NodeJS.ProcessEnv,
 ): Promise<ListenAddress> {
-  const min = portFrom(env, MIN_PORT_ENV, 10_000);
-  const max = portFrom(env, MAX_PORT_ENV, 25_000);
+  const min = portFrom(env, MIN_PORT_ENV, DEFAULT_PORT_RANGE.min);
+  const max = portFrom(env, MAX_PORT_ENV, DEFAULT_PORT_RANGE.max);
   if (min > max) throw new ListenerError(`${MIN_PORT_ENV}=${min} is above ${MAX_PORT_ENV}=${max}`);
   let last: unknown;
   for (let port = min; port <= max; port++) {

@@ -1,12 +1,14 @@
 /**
  * serve(): what a plugin's main calls — go-plugin's `plugin.Serve` for a
  * TypeScript process, in named steps: check the cookie, negotiate the version,
- * build the gRPC server, listen, print the handshake line, relay stdio, and
- * stay up until the host says Shutdown (or SIGTERM, or the host dies).
+ * build the gRPC server, listen, print the handshake line, and stay up until
+ * the host says Shutdown (or SIGTERM, or the host dies). Console output goes
+ * to the log on stderr (log/console-capture.ts), never to stdout.
  */
 import { X509Certificate } from "node:crypto";
 import { writeSync } from "node:fs";
 import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
+import { captureConsole } from "../log/console-capture.js";
 import { createLogger, type Logger } from "../log/hclog.js";
 import type {
   HandlersFor,
@@ -14,13 +16,9 @@ import type {
   ProtocolGlue,
   VersionedHandlersFor,
 } from "../protocol-glue.js";
-import { encodeHandshakeCert, generateCertificate } from "./automtls.js";
-import {
-  CLIENT_CERT_ENV,
-  MULTIPLEX_GRPC_ENV,
-  NOT_A_PLUGIN_MESSAGE,
-  PROTOCOL_VERSIONS_ENV,
-} from "./environment.js";
+import { KILL_GRACE_MS, NOT_A_PLUGIN_MESSAGE } from "../go-plugin/constants.js";
+import { CLIENT_CERT_ENV, PROTOCOL_VERSIONS_ENV } from "../go-plugin/environment.js";
+import { encodeHandshakeCert, generateCertificate } from "../go-plugin/mtls.js";
 import {
   NODE_20_RESET_WARNING,
   nodeHonoursStreamResetLimits,
@@ -28,10 +26,17 @@ import {
 } from "./stream-reset-limits.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
 import { guardCrashes } from "./crash-guard.js";
+import { grpcFramingChecks } from "./grpc-framing-checks.js";
+import { writeHandshakeLine } from "./handshake.js";
 import { watchLifecycle } from "./lifecycle.js";
 import { listen, type ListenAddress } from "./listener.js";
 import { negotiateVersion } from "./negotiate.js";
-import { StdioRelay } from "./stdio-relay.js";
+import {
+  STANDALONE_SERVER_ENV,
+  pluginDirectory,
+  pointAtStandaloneServer,
+  runningStandaloneServer,
+} from "./standalone.js";
 
 type LatestSet<G extends ProtocolGlue> = G["pluginSets"][G["latestProtocolVersion"]];
 
@@ -62,8 +67,6 @@ export interface ServeOptions<G extends ProtocolGlue> {
    * host kills the process soon after asking it to stop.
    */
   onStop?: (reason: string) => void | Promise<void>;
-  /** How long to wait for the host's stdio stream before plugin output goes to stderr; default 2 s. */
-  stdioGraceMs?: number;
   /** Default: process.exit. Tests pass their own. */
   exit?: (code: number) => void;
 }
@@ -80,10 +83,14 @@ export class ServeError extends Error {
 }
 
 const DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024;
+/** In-flight calls get this long on shutdown: under go-plugin's Kill wait, with room to exit. */
+const SHUTDOWN_GRACE_MS = KILL_GRACE_MS - 500;
 
 export async function serve<G extends ProtocolGlue>(
   options: ServeOptions<G>,
 ): Promise<ServingPlugin> {
+  // Bundles do this before the plugin's modules load (console-preload.ts); unbundled runs here.
+  captureConsole();
   const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const logger = options.logger ?? createLogger({ module: "plugin" });
@@ -96,43 +103,59 @@ export async function serve<G extends ProtocolGlue>(
   try {
     const versions = handlersByVersion(options);
     const version = negotiateVersion([...versions.keys()], env[PROTOCOL_VERSIONS_ENV]);
-    const stdio = new StdioRelay();
+    const isStandaloneServer = env[STANDALONE_SERVER_ENV] === "1";
+    const standalone = isStandaloneServer ? undefined : runningStandaloneServer(pluginDirectory());
+    if (standalone) {
+      const locator = pointAtStandaloneServer(standalone, pluginDirectory(), {
+        coreProtocolVersion,
+        protocolVersion: version,
+        env,
+        logger,
+        exit,
+      });
+      return { protocolVersion: version, ...locator };
+    }
+    const stopped = new AbortController();
     let stopping: Promise<void> | undefined;
     const server = new Server({
       "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE,
       "grpc.max_send_message_length": -1,
       ...options.grpcOptions,
+      // Malformed framing gets grpc-go's answers (see grpc-framing-checks.ts).
+      interceptors: [grpcFramingChecks((message) => logger.warn(message))],
     });
     raiseStreamResetLimits(server);
     if (!nodeHonoursStreamResetLimits()) logger.warn(NODE_20_RESET_WARNING);
     const stop = (reason: string, exitCode = 0): Promise<void> =>
-      (stopping ??= shutdown(server, stdio, logger, reason, options.shutdownGraceMs ?? 1_500)
+      (stopping ??= shutdown(
+        server,
+        stopped,
+        logger,
+        reason,
+        options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS,
+      )
         .then(() => runOnStop(options.onStop, reason, logger))
         .then(() => exit(exitCode)));
     registerPluginSet(server, options.protocol.pluginSets[version], versions.get(version)!, logger);
     addGoPluginServices(server, {
-      stdio,
+      stopped: stopped.signal,
       logger,
-      onShutdown: () => void stop("Shutdown requested by the host"),
+      // A standalone server outlives the hosts that attach to it (each through its own locator).
+      onShutdown: () =>
+        isStandaloneServer
+          ? logger.debug("Shutdown ignored: this standalone server outlives its hosts")
+          : void stop("Shutdown requested by the host"),
     });
     const { credentials, certField } = await serverCredentials(env);
     const address = await listen(server, credentials, env);
     // Signal handlers go in before the handshake: a host may SIGTERM as soon as it has read it.
     watchLifecycle(logger, env, (reason) => void stop(reason));
     guardCrashes(logger, (reason) => void stop(reason, 1));
-    // The handshake line: the first and only thing this process writes to stdout.
-    const line = [
-      coreProtocolVersion,
-      version,
-      address.network,
-      address.address,
-      "grpc",
-      certField,
-      ...multiplexField(env, logger),
-    ].join("|");
-    writeSync(1, line + "\n");
-    stdio.capture();
-    setTimeout(() => stdio.fallBackToStderr(), options.stdioGraceMs ?? 2_000).unref();
+    writeHandshakeLine(
+      { coreProtocolVersion, protocolVersion: version, address, certField },
+      env,
+      logger,
+    );
     logger.debug("plugin serving", {
       protocol_version: version,
       network: address.network,
@@ -144,31 +167,6 @@ export async function serve<G extends ProtocolGlue>(
     exit(1);
     throw error;
   }
-}
-
-/**
- * The handshake line's 7th field, written only when the host set
- * PLUGIN_MULTIPLEX_GRPC, as go-plugin does: older hosts split the line into
- * six fields and would glue a seventh onto the certificate. A Go plugin
- * answers `true` and speaks yamux on its socket from then on; we do not
- * multiplex broker connections (no Grafana protocol uses the broker), so we
- * answer `false`, and a host that asked for multiplexing stops with
- * go-plugin's own ErrGRPCBrokerMuxNotSupported instead of talking yamux to a
- * plain gRPC server. A host that did not ask ignores the field.
- */
-function multiplexField(env: NodeJS.ProcessEnv, logger: Logger): string[] {
-  const value = env[MULTIPLEX_GRPC_ENV];
-  if (!value) return [];
-  // Go's strconv.ParseBool spellings of true: what go-plugin takes as a request.
-  if (["1", "t", "T", "true", "TRUE", "True"].includes(value))
-    logger.warn(
-      "PLUGIN_MULTIPLEX_GRPC asks for gRPC broker multiplexing, which this runtime does not do",
-      {
-        [MULTIPLEX_GRPC_ENV]: value,
-        answer: "false",
-      },
-    );
-  return ["false"];
 }
 
 function handlersByVersion<G extends ProtocolGlue>(
@@ -274,13 +272,14 @@ async function runOnStop(
 
 function shutdown(
   server: Server,
-  stdio: StdioRelay,
+  stopped: AbortController,
   logger: Logger,
   reason: string,
   graceMs: number,
 ): Promise<void> {
   logger.debug("plugin stopping", { reason });
-  stdio.endStream();
+  // Ends the host's GRPCStdio stream, which would otherwise hold up tryShutdown.
+  stopped.abort();
   return new Promise<void>((resolve) => {
     const force = setTimeout(() => {
       logger.warn("in-flight calls did not finish in time; cutting them", { grace_ms: graceMs });
@@ -291,5 +290,5 @@ function shutdown(
       clearTimeout(force);
       resolve();
     });
-  }).finally(() => stdio.release());
+  });
 }

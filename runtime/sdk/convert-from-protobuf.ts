@@ -12,6 +12,7 @@ import type {
   UserAgent,
 } from "./context.js";
 import type { DataQuery, TimeRange } from "./data.js";
+import { jsonSyntaxReason } from "../json-syntax.js";
 import { PluginError } from "./errors.js";
 import { GrafanaConfig } from "./grafana-config.js";
 
@@ -23,7 +24,7 @@ export function parseJsonBytes(bytes: Uint8Array | undefined, what: string): unk
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PluginError(`${what} is not valid JSON: ${(error as Error).message}`, {
+    throw new PluginError(`${what} is not valid JSON: ${jsonSyntaxReason(error)}`, {
       status: 400,
       source: "plugin",
     });

@@ -1,8 +1,8 @@
 /**
  * Serves a QueryDataHandler (and a QueryChunkedDataHandler) as the generated
  * DataHandler: convert the request, call, encode the responses in the
- * requested frame format and log every failed query with its refId, status
- * and source. A failure of the whole batch (bad settings, the instance
+ * requested frame format, inside the handler chain (whose request log
+ * reports every failed query with its refId, status and source). A failure of the whole batch (bad settings, the instance
  * factory, the handler throwing) becomes that error for each query, so
  * Grafana shows a message per query rather than a transport error.
  * QueryChunkedData streams what the handler writes; without a chunked
@@ -11,7 +11,6 @@
 import type { DataHandler } from "../../output/pluginv2/backend.handlers.js";
 import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
-import type { Logger } from "../log/hclog.js";
 import {
   createChunkedDataWriter,
   NOT_IMPLEMENTED_CHUNK,
@@ -25,10 +24,12 @@ import {
   type DataResponse,
   type QueryDataHandler,
 } from "./data.js";
-import { messageOf, toRpcError } from "./errors.js";
+import { toRpcError } from "./errors.js";
 import { HandOver } from "./hand-over.js";
+import { runHandler } from "./middleware/handler-chain.js";
+import { outcomeOfQueryResponses } from "./middleware/request-status.js";
+import type { SdkCore } from "./request-context.js";
 import { yieldPoints } from "./yield-point.js";
-import { newRequestContext, track, type SdkCore } from "./request-context.js";
 
 export function newDataAdapter<J, I>(
   core: SdkCore<J, I>,
@@ -44,16 +45,13 @@ export function newDataAdapter<J, I>(
   };
   if (handler)
     adapter.queryData = (request, call) =>
-      track(
-        core.metrics,
-        "queryData",
-        call.signal,
-        async () => {
-          let logger = core.logger.with({ endpoint: "queryData" });
+      runHandler(
+        core,
+        { endpoint: "queryData", request, pluginContext: request.pluginContext, call },
+        async (step) => {
           let responses: Record<string, DataResponse>;
           try {
-            const ctx = await newRequestContext(core, "queryData", request.pluginContext, call);
-            logger = ctx.logger;
+            const ctx = await step.requestContext();
             const sdkRequest = queryRequestFromProto(request, ctx.pluginContext);
             responses = (await handler.queryData(sdkRequest, ctx)).responses;
           } catch (error) {
@@ -61,10 +59,18 @@ export function newDataAdapter<J, I>(
               request.queries.map((q) => [q.refId, errorResponse(error)]),
             );
           }
-          return await encodeResponses(responses, request.format, logger);
+          return await encodeResponses(responses, request.format);
         },
-        (result) => (Object.values(result.responses ?? {}).some((r) => r?.error) ? "error" : "ok"),
-      );
+        (result) => outcomeOfQueryResponses(Object.values(result.responses ?? {})),
+      ).catch((error: unknown) => {
+        // A middleware refused the call: every query gets its error.
+        const failed = errorResponse(error);
+        return {
+          responses: Object.fromEntries(
+            request.queries.map((q) => [q.refId, dataResponseToProto(q.refId, failed)]),
+          ),
+        };
+      });
   return adapter;
 }
 
@@ -83,50 +89,47 @@ function chunkedAnswer<J, I>(
     error.name = "AbortError";
     return error;
   });
-  const done = track(
-    core.metrics,
-    "queryChunkedData",
-    call.signal,
-    async () => {
-      let logger = core.logger.with({ endpoint: "queryChunkedData" });
-      let failed = false;
-      // Error chunks are logged as QueryData logs failed queries, and count the call as an error.
+  const failures: Chunk[] = [];
+  const done = runHandler(
+    core,
+    { endpoint: "queryChunkedData", request, pluginContext: request.pluginContext, call },
+    async (step) => {
+      const ctx = await step.requestContext();
+      // Error chunks are logged as QueryData logs failed queries, and decide the call's outcome.
       const send = (chunk: Chunk) => {
         if (isFailure(chunk)) {
-          failed = true;
-          logger.error("query failed", {
+          failures.push(chunk);
+          ctx.logger.error("Partial data response error", {
             refID: chunk.refId,
             status: chunk.status,
-            statusSource: chunk.errorSource,
             error: chunk.error,
+            statusSource: chunk.errorSource || "plugin",
           });
         }
         return chunks.send(chunk);
       };
-      try {
-        const ctx = await newRequestContext(core, "queryChunkedData", request.pluginContext, call);
-        logger = ctx.logger;
-        await handler.queryChunkedData(
-          queryRequestFromProto(request, ctx.pluginContext),
-          createChunkedDataWriter(request.format, send),
-          ctx,
-        );
-        chunks.close();
-        return failed;
-      } catch (error) {
-        if (call.signal.aborted) {
-          chunks.close(); // a write rejected because Grafana left
-        } else {
-          logger.error("queryChunkedData failed", { error: messageOf(error) });
-          chunks.fail(toRpcError(error));
-        }
-        throw error;
-      }
+      await handler.queryChunkedData(
+        queryRequestFromProto(request, ctx.pluginContext),
+        createChunkedDataWriter(request.format, send),
+        ctx,
+      );
     },
-    (failed) => (failed ? "error" : "ok"),
+    () => outcomeOfQueryResponses(failures.map(failureResponse)),
   );
-  void done.catch(() => {}); // the stream carries the failure; track has counted it
+  done.then(
+    () => chunks.close(),
+    (error: unknown) => {
+      if (call.signal.aborted)
+        chunks.close(); // a write rejected because Grafana left
+      else chunks.fail(toRpcError(error)); // the request log has reported it
+    },
+  );
   return chunks;
+}
+
+/** An error chunk as the DataResponse it stands for (an error chunk may carry only a status). */
+function failureResponse(chunk: Chunk): DeepPartial<pb.DataResponse> {
+  return { ...chunk, error: chunk.error || `status ${chunk.status}` };
 }
 
 function isFailure(chunk: Chunk): boolean {
@@ -136,7 +139,6 @@ function isFailure(chunk: Chunk): boolean {
 async function encodeResponses(
   responses: Record<string, DataResponse>,
   format: pb.DataFrameFormat,
-  logger: Logger,
 ): Promise<DeepPartial<pb.QueryDataResponse>> {
   const out: Record<string, DeepPartial<pb.DataResponse>> = {};
   const yieldPoint = yieldPoints(); // encoding thousands of frames is work other calls must not wait for
@@ -149,14 +151,6 @@ async function encodeResponses(
       // A frame that cannot be encoded is the plugin's bug; report it for this query only.
       out[refId] = dataResponseToProto(refId, errorResponse(error, { source: "plugin" }));
     }
-    const encoded = out[refId];
-    if (encoded.error)
-      logger.error("query failed", {
-        refID: refId,
-        status: encoded.status,
-        statusSource: encoded.errorSource,
-        error: encoded.error,
-      });
   }
   return { responses: out };
 }

@@ -14,7 +14,8 @@ import {
 } from "./diagnostics.js";
 import { messageOf } from "./errors.js";
 import type { PluginMetrics } from "./metrics.js";
-import { newRequestContext, track, type SdkCore } from "./request-context.js";
+import { runHandler } from "./middleware/handler-chain.js";
+import type { SdkCore } from "./request-context.js";
 
 export function newDiagnosticsAdapter<J, I>(
   core: SdkCore<J, I>,
@@ -22,23 +23,29 @@ export function newDiagnosticsAdapter<J, I>(
   metrics: PluginMetrics | undefined,
 ): DiagnosticsHandler {
   const adapter: DiagnosticsHandler = {};
-  if (health)
-    adapter.checkHealth = (request, call) =>
-      track(core.metrics, "checkHealth", call.signal, async () => {
-        let logger = core.logger.with({ endpoint: "checkHealth" });
+  adapter.checkHealth = (request, call) =>
+    runHandler(
+      core,
+      { endpoint: "checkHealth", request, pluginContext: request.pluginContext, call },
+      async (step) => {
         let result: CheckHealthResult;
+        if (!health) return { status: HealthStatus.OK }; // settings are not even parsed, as in Go
         try {
-          const ctx = await newRequestContext(core, "checkHealth", request.pluginContext, call);
-          logger = ctx.logger;
+          const ctx = await step.requestContext();
           result = await health.checkHealth({ ...request, pluginContext: ctx.pluginContext }, ctx);
         } catch (error) {
-          logger.error("health check failed", { error: messageOf(error) });
+          step.answeredWithError(error); // the request log reports it
           result = healthError(messageOf(error));
         }
         return checkHealthResultToProto(result);
-      });
-  else adapter.checkHealth = () => ({ status: HealthStatus.OK });
+      },
+    ).catch((error: unknown) => checkHealthResultToProto(healthError(messageOf(error))));
   if (metrics)
-    adapter.collectMetrics = async () => ({ metrics: { prometheus: await metrics.collect() } });
+    adapter.collectMetrics = (request, call) =>
+      runHandler(
+        core,
+        { endpoint: "collectMetrics", request, pluginContext: request.pluginContext, call },
+        async () => ({ metrics: { prometheus: await metrics.collect() } }),
+      );
   return adapter;
 }

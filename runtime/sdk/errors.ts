@@ -8,6 +8,7 @@
  */
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { RpcError } from "../../output/rpc-support.js";
+import { errorSourceMetadata } from "./error-details.js";
 
 /** Who caused an error; the wire value of DataResponse.errorSource. */
 export type ErrorSource = "plugin" | "downstream";
@@ -82,14 +83,22 @@ export function describeError(error: unknown): ErrorDescription {
 }
 
 /**
- * The gRPC status for a failed unary call: an RpcError passes unchanged; a
+ * The gRPC status for a failed call: an RpcError passes unchanged; a
  * PluginError's HTTP status picks the nearest gRPC code; the rest is INTERNAL
  * with the error's message (never the generated "handler failed" wrapping).
+ * An error whose source is known (a PluginError, a timeout, a cancellation)
+ * carries it in the status details, as the Go SDK sends it to Grafana.
  */
 export function toRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
-  const { message, status } = describeError(error);
-  return new RpcError(GRPC_FOR_HTTP[status] ?? GrpcStatus.INTERNAL, message);
+  const { message, status, source } = describeError(error);
+  const code = GRPC_FOR_HTTP[status] ?? GrpcStatus.INTERNAL;
+  const known = error instanceof PluginError || source === "downstream";
+  return new RpcError(
+    code,
+    message,
+    known ? errorSourceMetadata(code, message, source) : undefined,
+  );
 }
 const GRPC_FOR_HTTP: Record<number, GrpcStatus> = {
   400: GrpcStatus.INVALID_ARGUMENT,

@@ -24,6 +24,7 @@ export {
   defaultInstanceKey,
   type Disposable,
   type InstanceFactory,
+  type InstanceLease,
   type InstanceManager,
   type InstanceManagerOptions,
 } from "./instance-manager.js";
@@ -97,12 +98,20 @@ export {
   type PluginErrorOptions,
 } from "./errors.js";
 export {
+  ACTIVE_INSTANCES,
   createMetrics,
   REQUEST_DURATION,
   REQUEST_TOTAL,
+  type InstanceMetrics,
   type MetricsOptions,
   type PluginMetrics,
   type RequestMetrics,
 } from "./metrics.js";
+export type { Endpoint, HandlerCall, HandlerMiddleware } from "./middleware/handler-middleware.js";
+export type { RequestOutcome, RequestStatus } from "./middleware/request-status.js";
+export { currentLogger, currentRequestContext } from "./middleware/request-scope.js";
+export * from "./tracing/index.js";
 export { parseTraceparent, traceContextFrom, type TraceContext } from "./trace-context.js";
 export { startTestServer, type TestServer } from "./testing.js";
+export * from "./http/index.js";
+export { errorSourceFromMetadata, errorSourceMetadata } from "./error-details.js";

@@ -2,11 +2,14 @@
  * CollectMetrics from a prom-client registry. By default that is prom-client's
  * global registry, so a metric the plugin creates the usual way
  * (`new Counter({...})`) is served with no wiring, next to Node's process
- * metrics and the SDK's per-endpoint request metrics.
+ * metrics and the SDK's request and instance metrics, named as a Go
+ * plugin's (grafana_plugin_request_total, plugins_active_instances) so
+ * Grafana's plugin dashboards work for both.
  */
 import {
   collectDefaultMetrics,
   Counter,
+  Gauge,
   Histogram,
   register as globalRegistry,
   type Registry,
@@ -24,15 +27,26 @@ export interface RequestMetrics {
   observe(endpoint: string, status: string, source: string, seconds: number): void;
 }
 
+/** Instances built and not yet disposed, fed by the instance manager. */
+export interface InstanceMetrics {
+  created(): void;
+  disposed(): void;
+}
+
 export interface PluginMetrics {
   registry: Registry;
   requests: RequestMetrics;
+  instances: InstanceMetrics;
   /** The registry in the Prometheus text format, for CollectMetricsResponse. */
   collect(): Promise<Buffer>;
 }
 
-export const REQUEST_TOTAL = "plugin_request_total";
-export const REQUEST_DURATION = "plugin_request_duration_seconds";
+/** The Go SDK's request counter (NewMetricsMiddleware, namespace "grafana"). */
+export const REQUEST_TOTAL = "grafana_plugin_request_total";
+/** Not in the Go SDK, which leaves durations to its gRPC metrics; same labels as the counter. */
+export const REQUEST_DURATION = "grafana_plugin_request_duration_seconds";
+/** The Go SDK's instancemgmt gauge: instances built and not yet disposed. */
+export const ACTIVE_INSTANCES = "plugins_active_instances";
 
 /**
  * Registers (once per registry: building two plugins in one process shares
@@ -47,7 +61,7 @@ export function createMetrics(options: MetricsOptions = {}): PluginMetrics {
     (registry.getSingleMetric(REQUEST_TOTAL) as Counter<(typeof labelNames)[number]>) ??
     new Counter({
       name: REQUEST_TOTAL,
-      help: "Plugin requests by endpoint and outcome",
+      help: "The total amount of plugin requests",
       labelNames,
       registers: [registry],
     });
@@ -60,8 +74,16 @@ export function createMetrics(options: MetricsOptions = {}): PluginMetrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
+  const active =
+    (registry.getSingleMetric(ACTIVE_INSTANCES) as Gauge) ??
+    new Gauge({
+      name: ACTIVE_INSTANCES,
+      help: "The number of active plugin instances",
+      registers: [registry],
+    });
   return {
     registry,
+    instances: { created: () => active.inc(), disposed: () => active.dec() },
     requests: {
       observe(endpoint, status, source, seconds) {
         const labels = { endpoint, status, status_source: source };

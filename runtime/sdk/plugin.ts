@@ -19,18 +19,23 @@ import {
   type InstanceManagerOptions,
 } from "./instance-manager.js";
 import { createMetrics, type MetricsOptions } from "./metrics.js";
+import type { HandlerMiddleware } from "./middleware/handler-middleware.js";
+import { loggerMiddleware } from "./middleware/logger-middleware.js";
+import { metricsMiddleware } from "./middleware/metrics-middleware.js";
+import { tracingMiddleware } from "./middleware/tracing-middleware.js";
 import type { SdkCore } from "./request-context.js";
 import { newResourceAdapter } from "./resource-adapter.js";
 import type { CallResourceHandler } from "./resource.js";
 import { newStreamAdapter } from "./stream-adapter.js";
 import type { StreamHandler } from "./stream.js";
+import { setupTracing, type TracingOptions } from "./tracing/tracing.js";
 
 export interface PluginOptions<J = unknown, I = undefined> {
   /** Parses and validates settings' jsonData into `J`; default: the JSON as it is. */
   jsonData?: JsonDataParser<J>;
   /** Builds the per-data-source (or per-app-org) instance handlers get as `ctx.instance`. */
   instance?: InstanceFactory<I, J>;
-  instanceOptions?: Omit<InstanceManagerOptions<J>, "onDisposeError">;
+  instanceOptions?: Omit<InstanceManagerOptions<J>, "onDisposeError" | "onEvict" | "metrics">;
   checkHealth?: CheckHealthHandler<J, I> | CheckHealthHandler<J, I>["checkHealth"];
   /** A QueryTypeMux, or any QueryDataHandler or function. */
   queryData?: QueryDataHandler<J, I> | QueryDataHandler<J, I>["queryData"];
@@ -49,6 +54,16 @@ export interface PluginOptions<J = unknown, I = undefined> {
   metrics?: MetricsOptions | false;
   /** Default: hclog JSON on stderr (GF_PLUGIN_LOG_LEVEL). */
   logger?: Logger;
+  /**
+   * Run around every rpc, outermost first, inside the SDK's own (tracing,
+   * metrics, request log) and around the handler.
+   */
+  middlewares?: HandlerMiddleware[];
+  /**
+   * OpenTelemetry tracing, on when Grafana sets GF_INSTANCE_OTLP_ADDRESS
+   * (then the OpenTelemetry SDK is loaded); `false` keeps it off regardless.
+   */
+  tracing?: TracingOptions | false;
   /** Generated handlers merged in as they are, per service and method. */
   raw?: Partial<PluginHandlersV2>;
 }
@@ -58,17 +73,30 @@ export function createPlugin<J = unknown, I = undefined>(
 ): PluginHandlersV2 {
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics === false ? undefined : createMetrics(options.metrics);
+  const tracing =
+    options.tracing === false ? undefined : setupTracing(options.tracing ?? {}, logger);
+  // The Go SDK's order (backend/serve.go defaultHandlerMiddlewares): tracing
+  // outermost so the span covers the rest, then metrics, the request log,
+  // and the plugin's own closest to its handler.
+  const middlewares: HandlerMiddleware[] = [
+    ...(tracing ? [tracingMiddleware(tracing)] : []),
+    ...(metrics ? [metricsMiddleware(metrics.requests)] : []),
+    loggerMiddleware(),
+    ...(options.middlewares ?? []),
+  ];
   const core: SdkCore<J, I> = {
     logger,
     parseJsonData: options.jsonData ?? ((value) => value as J),
     instances: options.instance
       ? createInstanceManager(options.instance, {
           ...options.instanceOptions,
+          metrics: metrics?.instances,
           onDisposeError: (error, key) =>
             logger.error("disposing an instance failed", { key, error: (error as Error)?.message }),
+          onEvict: (key) => logger.debug("Evicted instance", { key }),
         })
       : undefined,
-    metrics: metrics?.requests,
+    middlewares,
   };
   const sugar: PluginHandlersV2 = {};
   const { checkHealth, queryData, queryChunkedData, callResource } = options;
@@ -82,7 +110,10 @@ export function createPlugin<J = unknown, I = undefined>(
   if (options.stream) sugar.stream = newStreamAdapter(core, options.stream);
   const handlers = mergeHandlers(sugar, options.raw ?? {});
   const instances = core.instances;
-  if (instances) disposers.set(handlers, () => instances.disposeAll());
+  disposers.set(handlers, async () => {
+    await instances?.disposeAll();
+    await tracing?.shutdown(); // flush the spans still batched
+  });
   return handlers;
 }
 
@@ -91,7 +122,7 @@ const disposers = new WeakMap<object, () => Promise<void>>();
 
 /**
  * Disposes every instance a createPlugin result holds, awaiting each
- * `dispose()`. Pass it to serve's `onStop` so pools and clients close before
+ * `dispose()`, and flushes the spans not yet exported. Pass it to serve's `onStop` so pools and clients close before
  * the plugin exits: `serve({ protocol, handlers, onStop: () => disposePlugin(handlers) })`.
  */
 export async function disposePlugin(handlers: PluginHandlersV2): Promise<void> {

@@ -1,17 +1,24 @@
 /**
  * Serves a CallResourceHandler as the generated ResourceHandler: build the
  * request (query string, headers, lazy body parsing), call, stream the
- * response. A thrown error becomes a JSON error reply with the error's status
- * ({"message": ...}), logged; an error while a body is streaming ends the
- * stream (the status has already been sent).
+ * response — all inside the handler chain, so the request's span, log line
+ * and instance lease last until the body has been sent. A thrown error
+ * becomes a JSON error reply with the error's status ({"message": ...}); an
+ * error while a body is streaming ends the stream (the status has already
+ * been sent).
  */
 import type { ResourceHandler } from "../../output/pluginv2/backend.handlers.js";
+import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
 import type { PluginContext } from "./context.js";
 import { parseJsonBytes } from "./convert-from-protobuf.js";
 import { resourceResponseToProto } from "./convert-to-protobuf.js";
-import { describeError, messageOf } from "./errors.js";
-import { newRequestContext, track, type SdkCore } from "./request-context.js";
+import { describeError, errorSourceFromHttpStatus, toRpcError } from "./errors.js";
+import { HandOver } from "./hand-over.js";
+import { runHandler } from "./middleware/handler-chain.js";
+import { currentLogger } from "./middleware/request-scope.js";
+import { OK_OUTCOME } from "./middleware/request-status.js";
+import type { SdkCore } from "./request-context.js";
 import {
   jsonResponse,
   type CallResourceHandler,
@@ -19,50 +26,62 @@ import {
   type ResourceResponse,
 } from "./resource.js";
 
+type Chunk = DeepPartial<pb.CallResourceResponse>;
+
 export function newResourceAdapter<J, I>(
   core: SdkCore<J, I>,
   handler: CallResourceHandler<J, I>,
 ): ResourceHandler {
   return {
-    async *callResource(request, call) {
-      let logger = core.logger.with({ endpoint: "callResource" });
-      const response = await track(
-        core.metrics,
-        "callResource",
-        call.signal,
-        async (): Promise<ResourceResponse> => {
+    callResource(request, call) {
+      const chunks = new HandOver<Chunk>(call.signal, () => {
+        const error = new Error(call.signal.aborted ? "cancelled by Grafana" : "response ended");
+        error.name = "AbortError";
+        return error;
+      });
+      let status = 200;
+      const done = runHandler(
+        core,
+        { endpoint: "callResource", request, pluginContext: request.pluginContext, call },
+        async (step) => {
+          let response: ResourceResponse;
           try {
-            const ctx = await newRequestContext(core, "callResource", request.pluginContext, call);
-            logger = ctx.logger;
-            return await handler.callResource(
+            const ctx = await step.requestContext();
+            response = await handler.callResource(
               resourceRequestFromProto(request, ctx.pluginContext),
               ctx,
             );
           } catch (error) {
-            const { message, status, source } = describeError(error);
-            // A 4xx is the caller's problem (warn); a 5xx the plugin's or its upstream's (error).
-            logger[status >= 500 ? "error" : "warn"]("resource call failed", {
+            const described = describeError(error);
+            // A 5xx is the plugin's or its upstream's failure (and fails the call in
+            // the request log and metrics); a 4xx the caller's, only worth a warning.
+            if (described.status >= 500) step.answeredWithError(error);
+            currentLogger()[described.status >= 500 ? "error" : "warn"]("resource call failed", {
               method: request.method,
               path: request.path,
-              status,
-              statusSource: source,
-              error: message,
+              status: described.status,
+              statusSource: described.source,
+              error: described.message,
             });
-            return jsonResponse({ message }, { status });
+            response = jsonResponse({ message: described.message }, { status: described.status });
           }
+          status = response.status ?? 200;
+          for await (const chunk of resourceResponseToProto(response)) await chunks.send(chunk);
         },
-        (res) => ((res.status ?? 200) >= 500 ? "error" : "ok"),
+        // A reply with a 5xx status is a failure even when nothing was thrown.
+        () =>
+          status >= 500
+            ? { status: "error", statusSource: errorSourceFromHttpStatus(status) }
+            : OK_OUTCOME,
       );
-      try {
-        yield* resourceResponseToProto(response);
-      } catch (error) {
-        if (!call.signal.aborted)
-          logger.error("resource body stream failed", {
-            path: request.path,
-            error: messageOf(error),
-          });
-        throw error;
-      }
+      done.then(
+        () => chunks.close(),
+        (error: unknown) => {
+          if (call.signal.aborted) chunks.close();
+          else chunks.fail(toRpcError(error)); // a body that failed mid-stream; logged by the chain
+        },
+      );
+      return chunks;
     },
   };
 }

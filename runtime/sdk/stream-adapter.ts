@@ -8,9 +8,11 @@ import type { StreamHandler as GeneratedStreamHandler } from "../../output/plugi
 import type { DeepPartial } from "../../output/rpc-support.js";
 import type * as pb from "../../output/pluginv2/backend.js";
 import { streamDataToBytes } from "./convert-to-protobuf.js";
-import { messageOf, toRpcError } from "./errors.js";
-import { newRequestContext, track, type RequestContext, type SdkCore } from "./request-context.js";
+import { toRpcError } from "./errors.js";
 import { HandOver } from "./hand-over.js";
+import type { Endpoint } from "./middleware/handler-middleware.js";
+import { runHandler } from "./middleware/handler-chain.js";
+import type { RequestContext, SdkCore } from "./request-context.js";
 import type { StreamHandler, StreamSender } from "./stream.js";
 
 export function newStreamAdapter<J, I>(
@@ -20,24 +22,20 @@ export function newStreamAdapter<J, I>(
   const adapter: GeneratedStreamHandler = {};
   const unary =
     <Req extends { pluginContext: pb.PluginContext | undefined }, Res>(
-      endpoint: string,
+      endpoint: Endpoint,
       run: (request: any, ctx: RequestContext<J, I>) => Promise<Res> | Res,
       encode: (result: Res) => unknown,
     ) =>
     (request: Req, call: Parameters<NonNullable<GeneratedStreamHandler["subscribeStream"]>>[1]) =>
-      track(core.metrics, endpoint, call.signal, async () => {
-        let logger = core.logger.with({ endpoint });
-        try {
-          const ctx = await newRequestContext(core, endpoint, request.pluginContext, call);
-          logger = ctx.logger;
+      runHandler(
+        core,
+        { endpoint, request, pluginContext: request.pluginContext, call },
+        async (step) => {
+          const ctx = await step.requestContext();
           return encode(await run({ ...request, pluginContext: ctx.pluginContext }, ctx)) as never;
-        } catch (error) {
-          logger.error(`${endpoint} failed`, {
-            path: (request as { path?: string }).path,
-            error: messageOf(error),
-          });
-          throw toRpcError(error);
-        }
+        },
+      ).catch((error: unknown) => {
+        throw toRpcError(error); // the request log has reported it
       });
   const withData = <T extends { data?: unknown }>(result: T) => ({
     ...result,
@@ -55,20 +53,21 @@ export function newStreamAdapter<J, I>(
   if (runStream)
     adapter.runStream = (request, call) => {
       const channel = packetChannel(call.signal);
-      const done = track(core.metrics, "runStream", call.signal, async () => {
-        let logger = core.logger.with({ endpoint: "runStream" });
-        try {
-          const ctx = await newRequestContext(core, "runStream", request.pluginContext, call);
-          logger = ctx.logger;
+      runHandler(
+        core,
+        { endpoint: "runStream", request, pluginContext: request.pluginContext, call },
+        async (step) => {
+          const ctx = await step.requestContext();
           await runStream({ ...request, pluginContext: ctx.pluginContext }, channel.sender, ctx);
-          channel.close();
-        } catch (error) {
-          if (call.signal.aborted) return channel.close(); // a send rejected because Grafana left
-          logger.error("runStream failed", { path: request.path, error: messageOf(error) });
-          channel.fail(toRpcError(error));
-        }
-      });
-      void done.catch(() => {});
+        },
+      ).then(
+        () => channel.close(),
+        (error: unknown) => {
+          if (call.signal.aborted)
+            channel.close(); // a send rejected because Grafana left
+          else channel.fail(toRpcError(error)); // the request log has reported it
+        },
+      );
       return channel;
     };
   return adapter;

@@ -23,6 +23,7 @@ import {
   type SeriesType,
 } from "./series.js";
 import { settingsOf, type Settings } from "./settings.js";
+import { upstreamSeries } from "./upstream.js";
 import { steppedSeries } from "./stepped-query.js";
 
 /** The fields the query editor sets (all optional). */
@@ -105,6 +106,7 @@ export const queries = new QueryTypeMux<Settings>()
   .handle("randomWalk", seriesHandler("randomWalk"))
   .handle("sine", seriesHandler("sine"))
   .handle("", seriesHandler("randomWalk"))
+  .handle("http", upstreamSeries)
   .handle("stepped", steppedSeries)
   .handleChunked("randomWalk", chunkedSeriesHandler("randomWalk"));
 

@@ -14,15 +14,17 @@ import (
 
 // pluginContext is what Grafana sends for a datasource instance.
 func pluginContext() *pluginv2.PluginContext {
+	ds := &pluginv2.DataSourceInstanceSettings{
+		Id:       1,
+		Uid:      "ds-1",
+		Name:     "interop",
+		JsonData: []byte("{}"),
+	}
+	applyDataSourceFlags(ds) // -ds-url, -ds-json, -ds-secure (request_flags.go)
 	return &pluginv2.PluginContext{
-		OrgId:    1,
-		PluginId: "grafana-ts-example-datasource",
-		DataSourceInstanceSettings: &pluginv2.DataSourceInstanceSettings{
-			Id:       1,
-			Uid:      "ds-1",
-			Name:     "interop",
-			JsonData: []byte("{}"),
-		},
+		OrgId:                      1,
+		PluginId:                   "grafana-ts-example-datasource",
+		DataSourceInstanceSettings: ds,
 	}
 }
 
@@ -30,6 +32,7 @@ func queryRequest(queryJSON string, queryType string) *pluginv2.QueryDataRequest
 	now := time.Now()
 	return &pluginv2.QueryDataRequest{
 		PluginContext: pluginContext(),
+		Headers:       stringHeaders(),
 		Queries: []*pluginv2.DataQuery{{
 			RefId:         "A",
 			QueryType:     queryType,
@@ -87,11 +90,17 @@ func failure(r result, err error) result {
 	if s, ok := status.FromError(err); ok {
 		r["code"] = s.Code().String()
 	}
+	if source := errorSourceOf(err); source != "" {
+		r["errorSource"] = source
+	}
 	return r
 }
 
 func checkHealth(ctx context.Context, c *clients) (result, error) {
-	res, err := c.diagnostics.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: pluginContext()})
+	res, err := c.diagnostics.CheckHealth(ctx, &pluginv2.CheckHealthRequest{
+		PluginContext: pluginContext(),
+		Headers:       stringHeaders(),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +118,11 @@ func query(ctx context.Context, c *clients, queryJSON string, queryType string) 
 		for _, f := range dr.Frames {
 			sizes = append(sizes, len(f))
 		}
-		responses[refID] = result{"frames": len(dr.Frames), "frameBytes": sizes, "error": dr.Error}
+		r := result{"frames": len(dr.Frames), "frameBytes": sizes, "error": dr.Error}
+		if dr.Error != "" {
+			r["status"], r["errorSource"] = dr.Status, dr.ErrorSource
+		}
+		responses[refID] = r
 	}
 	return result{"responses": responses}, nil
 }
@@ -121,6 +134,7 @@ func queryChunked(ctx context.Context, c *clients, queryJSON string, queryType s
 	q := queryRequest(queryJSON, queryType)
 	stream, err := c.data.QueryChunkedData(ctx, &pluginv2.QueryChunkedDataRequest{
 		PluginContext: q.PluginContext,
+		Headers:       q.Headers,
 		Queries:       q.Queries,
 		Format:        format,
 	})
@@ -158,6 +172,7 @@ func resource(ctx context.Context, c *clients, path string) (result, error) {
 		Path:          path,
 		Method:        "GET",
 		Url:           "/" + path,
+		Headers:       listHeaders(),
 	})
 	if err != nil {
 		return nil, err

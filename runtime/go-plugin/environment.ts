@@ -1,7 +1,8 @@
 /**
  * The environment contract between a go-plugin host and a plugin, as
- * go-plugin's `Serve` reads it (hashicorp/go-plugin server.go). Named here
- * once so every part of the runtime and host agrees.
+ * go-plugin's client sets it and its `Serve` reads it (hashicorp/go-plugin
+ * constants.go, client.go, server.go), plus our own two variables. The host
+ * (runtime/host) and the plugin side (runtime/plugin) both read these names here.
  */
 
 /** Versions the host can speak, comma-separated (e.g. "1,2"). Absent with old hosts. */
@@ -22,9 +23,9 @@ export const MULTIPLEX_GRPC_ENV = "PLUGIN_MULTIPLEX_GRPC";
  * port range instead of a unix socket (go-plugin picks TCP only on Windows).
  */
 export const TRANSPORT_ENV = "GF_PLUGIN_TS_TRANSPORT";
-
-/** Exactly go-plugin's text for a binary started without the magic cookie. */
-export const NOT_A_PLUGIN_MESSAGE =
-  "This binary is a plugin. These are not meant to be executed directly.\n" +
-  "Please execute the program that consumes these plugins, which will\n" +
-  "load any plugins automatically\n";
+/**
+ * Ours: "1" when the host (startPlugin) gives the plugin a stdin pipe that
+ * closes when the host dies, so the plugin may stop on its end
+ * (plugin/lifecycle.ts). Other hosts pass their own stdin, which says nothing.
+ */
+export const PARENT_PIPE_ENV = "GF_PLUGIN_TS_PARENT_PIPE";
