@@ -5,6 +5,11 @@
  * version as service name and version. The trace SDK and exporter are
  * loaded here, on demand, so a plugin without tracing never loads them.
  */
+import type * as AsyncHooks from "@opentelemetry/context-async-hooks";
+import type * as Core from "@opentelemetry/core";
+import type * as Exporter from "@opentelemetry/exporter-trace-otlp-grpc";
+import type * as Resources from "@opentelemetry/resources";
+import type * as SdkTrace from "@opentelemetry/sdk-trace";
 import {
   context,
   propagation,
@@ -28,10 +33,21 @@ export interface TracerProviderIdentity {
   attributes?: Attributes;
 }
 
-export type TracingModules = Awaited<ReturnType<typeof loadTracingModules>>;
+/**
+ * The OpenTelemetry SDK packages (type-only here: nothing loads until
+ * loadTracingModules). Stated as module types, not inferred, so the
+ * declarations we publish name no private members of their classes.
+ */
+export interface TracingModules {
+  sdk: typeof SdkTrace;
+  exporter: typeof Exporter;
+  resources: typeof Resources;
+  core: typeof Core;
+  asyncHooks: typeof AsyncHooks;
+}
 
 /** The OpenTelemetry SDK packages, imported only when tracing is on. */
-export async function loadTracingModules() {
+export async function loadTracingModules(): Promise<TracingModules> {
   const [sdk, exporter, resources, core, asyncHooks] = await Promise.all([
     import("@opentelemetry/sdk-trace"),
     import("@opentelemetry/exporter-trace-otlp-grpc"),
