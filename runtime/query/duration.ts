@@ -144,12 +144,14 @@ export function parseIntervalText(text: string, variables: IntervalVariables = {
 
 /** Where a query's minimum interval can come from, in gtime.GetIntervalFrom's order of precedence. */
 export interface IntervalSources {
+  // `| undefined` on each: callers pass optional query fields straight
+  // through, also under exactOptionalPropertyTypes.
   /** The query's own interval text ("" and "0s" count as unset). */
-  queryInterval?: string;
+  queryInterval?: string | undefined;
   /** The query's interval in ms (`intervalMs`), used when `queryInterval` is unset. */
-  queryIntervalMs?: number;
+  queryIntervalMs?: number | undefined;
   /** The data source's configured min interval (jsonData.timeInterval). */
-  dataSourceInterval?: string;
+  dataSourceInterval?: string | undefined;
   /** Used when nothing else is set, in ms. */
   defaultIntervalMs: number;
 }
