@@ -1,10 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects. `fast`: pure logic in-process (generator units, frames, SDK,
- * in-process gRPC) — `npm run test:fast`, the edit-and-rerun loop. `e2e`:
- * real child processes, Go hosts, regenerations of whole trees, npm pack
- * round trips. `npm test` typechecks, then runs both.
+ * `fast`: pure logic in-process (generator units, frames, SDK, in-process
+ * gRPC) — `npm run test:fast`, the edit-and-rerun loop. Its files share
+ * worker threads and module instances (no per-file isolation: half the
+ * time, most of it module loading), so they must leave no process-wide
+ * state behind; the few that set some (OpenTelemetry's globals) run as
+ * `fast-isolated`. `e2e`: real child processes, Go hosts, regenerations of
+ * whole trees, npm pack round trips. `npm test` typechecks, then runs all.
  */
 const e2e = [
   "test/evolution.test.ts",
@@ -21,6 +24,9 @@ const e2e = [
   "test/e2e/**/*.test.ts",
 ];
 
+/** In-process files that install process-wide state. */
+const isolated = ["test/sdk-tracing.test.ts", "test/sdk-tracing-config.test.ts"];
+
 export default defineConfig({
   test: {
     // Tests start real processes and real gRPC servers; give them room, and run
@@ -31,7 +37,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "fast", include: ["test/**/*.test.ts"], exclude: e2e },
+        test: {
+          name: "fast",
+          include: ["test/**/*.test.ts"],
+          exclude: [...e2e, ...isolated],
+          pool: "threads",
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: "fast-isolated", include: isolated },
       },
       {
         extends: true,
