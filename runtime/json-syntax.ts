@@ -8,5 +8,6 @@
  */
 export function jsonSyntaxReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/, ".*" is not valid JSON$/s, "");
+  // `, "text" is not valid JSON`, the text cut short with `...` on either side.
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
 }

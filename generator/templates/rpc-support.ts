@@ -166,6 +166,9 @@ function unimplemented(rpc: string): Partial<ServiceError> {
   return { code: status.UNIMPLEMENTED, details: `${rpc} is not implemented by this plugin` };
 }
 
+/** A cancel this close to the deadline is the deadline passing (see callContext). */
+const DEADLINE_SLACK_MS = 100;
+
 function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; done(): void } {
   // The signal is built on first use: most unary handlers never read it, and
   // an AbortController per call cost ~5% of the plugin's CPU on a small QueryData.
@@ -175,9 +178,12 @@ function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; 
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
   // grpc-js reports a passed deadline as "cancelled" too; tell the two apart
   // so handlers (and Grafana's error source) see DEADLINE_EXCEEDED, not CANCELLED.
+  // Our deadline started when the request arrived, a little after the
+  // caller's: a caller whose own timer fires first (grpc-go's and grpc-js's
+  // clients then reset the stream) is seen cancelling just before it.
   const onCancel = () => {
     reason =
-      Number.isFinite(deadlineMs) && Date.now() >= deadlineMs - 1
+      Number.isFinite(deadlineMs) && Date.now() >= deadlineMs - DEADLINE_SLACK_MS
         ? new RpcError(status.DEADLINE_EXCEEDED, `${rpc} passed its deadline`)
         : new RpcError(status.CANCELLED, `${rpc} was cancelled by the caller`);
     controller?.abort(reason);

@@ -5,7 +5,7 @@
  * Lines are written synchronously to file descriptor 2: never through
  * process.stderr, which the runtime redirects to the stdio relay.
  */
-import { writeSync } from "node:fs";
+import { writeAllSync } from "./write-all-sync.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
@@ -71,15 +71,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * Writes to fd 2 synchronously, dropping the text when nobody reads it any
- * more (EPIPE: the host died and took the pipe's read end with it). Throwing
+ * Writes to fd 2 synchronously (whole, even if fd 2 is non-blocking: see
+ * write-all-sync.ts), dropping the text when nobody reads it any more
+ * (EPIPE: the host died and took the pipe's read end with it). Throwing
  * there would turn every log line after the host's death into a crash, and
  * the plugin would exit 1 half-way through its graceful stop.
  */
 export function writeStderr(text: string | Uint8Array): void {
   try {
-    if (typeof text === "string") writeSync(2, text);
-    else writeSync(2, text);
+    writeAllSync(2, text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
   }
