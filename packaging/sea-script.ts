@@ -17,7 +17,7 @@
  */
 import { builtinModules } from "node:module";
 import { writeFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
@@ -31,8 +31,9 @@ export interface SeaScriptOptions {
 
 const BUILTIN_NAMESPACE = "sea-builtin";
 const IMPORT_META = "__gpts_import_meta";
+// Same extension as this module: .ts in a checkout, .js in the installed tools package.
 const CONSOLE_PRELOAD = fileURLToPath(
-  new URL("../runtime/log/console-preload.ts", import.meta.url),
+  new URL(`../runtime/log/console-preload${extname(import.meta.url)}`, import.meta.url),
 );
 
 export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> {

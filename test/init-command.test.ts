@@ -81,6 +81,11 @@ describe("init (new project)", () => {
     const plugin = read("my-plugin", "src", "plugin.ts");
     expect(plugin).toContain("  queryData,\n  callResource: resources,\n  stream,\n});");
     expect(read("my-plugin", "test", "plugin.test.ts")).toContain("dataSourceInstanceSettings: {");
+    expect(readJson("my-plugin", "tsconfig.json").include).toEqual([
+      "src",
+      "test",
+      "vitest.config.ts",
+    ]);
     // No template syntax survives rendering.
     for (const file of result.files)
       expect(read("my-plugin", file)).not.toMatch(/\{\{[#/]?\w+\}\}/);
@@ -208,7 +213,9 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     expect(readdirSync(join(work, "src"))).toEqual(["module.ts", "plugin.json"]);
     expect(read("tsconfig.backend.json")).toContain('"moduleResolution": "Bundler"');
     expect(read("vitest.backend.config.ts")).toContain('"backend/test/**/*.test.ts"');
-    expect(read("tsconfig.backend.json")).toContain('"include": ["backend"]');
+    expect(read("tsconfig.backend.json")).toContain(
+      '"include": ["backend", "vitest.backend.config.ts"]',
+    );
     expect(read("src", "module.ts")).toBe("export const plugin = {};\n");
   });
 
@@ -227,6 +234,29 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     await initProject({ dir: work, backendOnly: true });
     expect(read("backend", "main.ts")).toContain("from 'grafana-plugin-ts/runtime';");
     expect(read("backend", "main.ts")).not.toContain('"');
+  });
+
+  // What scripts/check-create-plugin.ts found running a real create-plugin 7
+  // project's own checks on what init wrote; kept here without that project.
+  it("writes what the project's lint rules, typecheck and build order accept", async () => {
+    createPluginProject({ type: "datasource", name: "Checked", id: "acme-checked-datasource" });
+    const result = await initProject({
+      dir: work,
+      backendOnly: true,
+      capabilities: ["data", "resource", "stream"],
+    });
+    // @grafana/eslint-config's `curly` rule: every if/for/while/else body in braces.
+    for (const file of result.files.filter((f) => f.endsWith(".ts")))
+      expect(unbracedBodies(read(file)), file).toEqual([]);
+    // typecheck:backend (and a typed lint of backend files) reaches the vitest config too.
+    expect(readJson("tsconfig.backend.json").include).toEqual([
+      "backend",
+      "vitest.backend.config.ts",
+    ]);
+    const readme = read("BACKEND.md");
+    expect(readme).toContain("bundle `backend/main.ts`");
+    expect(readme).toContain("`npm run build && npm run build:backend`");
+    expect(readme).not.toContain("src/main.ts");
   });
 
   it("keeps an executable already named and refuses to overwrite backend files without --force", async () => {
@@ -290,3 +320,14 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
     ).rejects.toThrow("differs from the id");
   });
 });
+
+/** Control statements whose body is not a block: `if (x) y;`, `if (x)` then a line, `else y;`. */
+function unbracedBodies(source: string): string[] {
+  return source
+    .split("\n")
+    .filter(
+      (line) =>
+        /^\s*(?:\} )?(?:if|for|while)\s*\(.*\)\s*(?:[^{\s].*)?$/.test(line) ||
+        /^\s*(?:\} )?else(?!\s*(?:\{|if\b))/.test(line),
+    );
+}

@@ -245,7 +245,16 @@ describe("a create-plugin project: frontend in dist/, backend in backend/", () =
     await writeFile(join(project, "dist", "img", "logo.svg"), "<svg/>\n");
     await writeFile(
       join(project, "dist", "plugin.json"),
-      JSON.stringify({ ...goodPluginJson, info: { version: "2.0.1" }, backend: undefined }),
+      JSON.stringify(
+        {
+          ...goodPluginJson,
+          info: { version: "2.0.1" },
+          backend: undefined,
+          buildMode: "production",
+        },
+        null,
+        4,
+      ),
     );
     // …and what build and package wrote there before: never shipped twice.
     await writeFile(join(project, "dist", "gpx_test_linux_amd64"), "old\n");
@@ -283,11 +292,28 @@ describe("a create-plugin project: frontend in dist/, backend in backend/", () =
     expect(built.info.version).toBe("2.0.1");
     expect(built.backend).toBe(true);
     expect(built.executable).toBe("gpx_test");
+    // Everything else webpack wrote survives, its own fields (buildMode) included.
+    expect(built.buildMode).toBe("production");
+    expect(await readFile(join(project, "dist", "module.js"), "utf8")).toContain("define");
     // Without a frontend build (or with placeholders still unfilled) src/plugin.json is copied.
     await rm(join(project, "dist"), { recursive: true });
     await buildPlugin(project);
     expect(await readFile(join(project, "dist", "plugin.json"), "utf8")).toBe(
       await readFile(join(project, "src", "plugin.json"), "utf8"),
     );
+  });
+
+  it("build writes only files create-plugin's webpack keeps when it cleans dist/", async () => {
+    // output.clean.keep in create-plugin 7's .config/webpack/webpack.config.ts: a frontend
+    // build after the backend's deletes whatever in dist/ this does not match.
+    const webpackKeeps = new RegExp(`(.*?_(amd64|arm(64)?)(.exe)?|go_plugin_build_manifest)`);
+    await writeProject(frontendPluginJson);
+    for (const sourcemap of [false, true]) {
+      await rm(join(project, "dist"), { recursive: true, force: true });
+      await buildPlugin(project, { sourcemap });
+      const written = readdirSync(join(project, "dist")).filter((f) => f !== "plugin.json");
+      expect(written.length).toBeGreaterThanOrEqual(sourcemap ? 3 : 2);
+      expect(written.filter((f) => !webpackKeeps.test(f))).toEqual([]);
+    }
   });
 });

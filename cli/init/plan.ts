@@ -150,6 +150,7 @@ function variables(p: {
       ? 'dataSourceInstanceSettings: { uid: "test", name: "test", jsonData: Buffer.from("{}"), lastUpdatedMS: 1n }'
       : 'appInstanceSettings: { jsonData: Buffer.from("{}"), lastUpdatedMS: 1n }',
     resourcePrefix: ds ? "datasources/uid/<uid>" : `plugins/${p.id}`,
+    entry: p.backendOnly ? "backend/main.ts" : "src/main.ts",
     testDir: p.backendOnly ? "backend/test" : "test",
     projectRoot: p.backendOnly ? "../../" : "../",
     buildScript: p.backendOnly ? "build:backend" : "build",
