@@ -198,6 +198,8 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
       info: { version: "%VERSION%" },
       backend: true,
       executable: "gpx_fancy_db",
+      // Declared as a full init declares it for the data capability.
+      alerting: true,
     });
     const pkg = readJson("package.json");
     expect(pkg.scripts).toMatchObject({

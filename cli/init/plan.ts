@@ -92,6 +92,9 @@ export function planBackendOnly(
   const displayName =
     typeof pluginJson.name === "string" && pluginJson.name ? pluginJson.name : titleCase(id);
   pluginJson.backend = true;
+  // What a full init declares for these capabilities, unless the project says otherwise.
+  if (kind === "datasource" && capabilities.includes("data")) pluginJson.alerting ??= true;
+  if (capabilities.includes("stream")) pluginJson.streaming ??= true;
   if (typeof pluginJson.executable !== "string" || !pluginJson.executable)
     pluginJson.executable = `gpx_${snake(displayName) || snake(id)}`;
   const executable = pluginJson.executable as string;
