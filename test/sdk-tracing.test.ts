@@ -3,6 +3,8 @@
 // in `traceparent`, with plugin code's own spans and an outgoing request's
 // trace headers inside it.
 import { Metadata } from "@grpc/grpc-js";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../output/glue.js";
 import { createLogger } from "../runtime/index.js";
@@ -11,6 +13,7 @@ import {
   disposePlugin,
   getTracer,
   injectTraceHeaders,
+  createHttpClient,
   PluginError,
   startTestServer,
   tracingEnabled,
@@ -31,6 +34,9 @@ let receiver: OtlpReceiver;
 let server: TestServer<(typeof protocol.pluginSets)[2]>;
 let handlers: ReturnType<typeof createPlugin>;
 const outgoing: Record<string, string>[] = [];
+/** A real upstream API: what each request it received carried. */
+let upstream: Server;
+const upstreamSaw: IncomingHttpHeaders[] = [];
 const logs: Record<string, unknown>[] = [];
 
 const pluginContext = {
@@ -49,6 +55,15 @@ function traceparent(traceId: string, spanId: string, flags: string): Metadata {
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
+  upstream = createServer((req, res) => {
+    upstreamSaw.push(req.headers);
+    res.statusCode = req.url === "/missing" ? 404 : 200;
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  const api = createHttpClient(undefined, {
+    url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+  });
   handlers = createPlugin({
     logger: createLogger({ write: (line) => logs.push(JSON.parse(line)) }),
     metrics: false,
@@ -61,6 +76,11 @@ beforeAll(async () => {
         injectTraceHeaders(headers);
         outgoing.push(headers);
       });
+      // The SDK's HTTP client: a client span per request, its trace headers sent along.
+      if (request.queries[0]?.refId === "A") {
+        await (await api.fetch("/rows")).text();
+        await (await api.fetch("/missing")).text();
+      }
       if (request.queries[0]?.refId === "FAIL")
         throw new PluginError("upstream is down", { status: 502 });
       return { responses: { A: { frames: [] } } };
@@ -86,6 +106,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await receiver?.close();
+  upstream?.close();
 });
 
 const named = (name: string) => receiver.spans.filter((s) => s.name === name);
@@ -134,6 +155,23 @@ describe("tracing", () => {
     expect(own).toMatchObject({ traceId: GRAFANA_TRACE, attributes: { rows: 3 } });
     // The outgoing request continues the trace from the plugin's span.
     expect(outgoing[0].traceparent).toBe(`00-${GRAFANA_TRACE}-${own.spanId}-01`);
+  });
+
+  it("wraps the HTTP client's requests in client spans whose trace headers the API receives", () => {
+    const [ok] = named("pluginv2.Data/QueryData");
+    const sdk = childOf(ok, "sdk.queryData")!;
+    const requests = named("HTTP Outgoing Request").filter((s) => s.parentSpanId === sdk.spanId);
+    expect(requests.map((s) => s.attributes)).toEqual([
+      expect.objectContaining({ "http.method": "GET", "http.status_code": 200 }),
+      expect.objectContaining({ "http.method": "GET", "http.status_code": 404 }),
+    ]);
+    expect(requests[0]).toMatchObject({ kind: "SPAN_KIND_CLIENT", traceId: GRAFANA_TRACE });
+    expect(String(requests[0]!.attributes["http.url"])).toMatch(/\/rows$/);
+    expect(requests[1]!.status).toMatchObject({ code: "STATUS_CODE_ERROR" });
+    // The first sampled call's two requests carried their own span as parent.
+    expect(upstreamSaw.slice(0, 2).map((h) => h.traceparent)).toEqual(
+      requests.map((s) => `00-${GRAFANA_TRACE}-${s.spanId}-01`),
+    );
   });
 
   it("marks a failed call's span with the error, status and source", () => {

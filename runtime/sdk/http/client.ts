@@ -9,6 +9,7 @@
  *     const res = await httpClient(ctx).fetch("/api/series?name=cpu");
  *     const series = await httpClient(ctx).json<Series[]>("/api/series");
  */
+import { tracingMiddleware } from "./tracing-middleware.js";
 import type { Dispatcher, Request, RequestInit, Response } from "undici";
 import type { AppInstanceSettings, DataSourceInstanceSettings } from "../context.js";
 import { jsonSyntaxReason } from "../../json-syntax.js";
@@ -76,9 +77,10 @@ export interface CreateHttpClientOptions extends Partial<Omit<HttpClientOptions,
   grafanaConfig?: GrafanaConfig;
 }
 
-/** The Go SDK's default chain, minus tracing and metrics (added by those features). */
+/** The Go SDK's default chain (tracing outermost), minus its HTTP client metrics. */
 export function defaultHttpMiddlewares(): HttpMiddleware[] {
   return [
+    tracingMiddleware(),
     basicAuthMiddleware(),
     customHeadersMiddleware(),
     userAgentMiddleware(),
