@@ -127,9 +127,17 @@ function chunkedAnswer<J, I>(
   return chunks;
 }
 
-/** An error chunk as the DataResponse it stands for (an error chunk may carry only a status). */
+/**
+ * An error chunk as the DataResponse it stands for (an error chunk may carry
+ * only a status). Field by field, never by spreading one message into
+ * another: a field the protocol adds to both under one name may differ in type.
+ */
 function failureResponse(chunk: Chunk): DeepPartial<pb.DataResponse> {
-  return { ...chunk, error: chunk.error || `status ${chunk.status}` };
+  return {
+    status: chunk.status,
+    errorSource: chunk.errorSource,
+    error: chunk.error || `status ${chunk.status}`,
+  };
 }
 
 function isFailure(chunk: Chunk): boolean {
