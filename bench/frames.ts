@@ -28,20 +28,9 @@ import {
   newFrame,
   timeField,
 } from "../runtime/frames/index.js";
+import { medianMsPerCall } from "./stats.js";
 
-/** Median milliseconds per call of `fn`, over at least `minRuns` runs and `minMs` of running. */
-function median(fn: () => unknown, minRuns = 15, minMs = 600): number {
-  for (let i = 0; i < 3; i++) fn(); // warm-up: JIT, allocation paths
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < minRuns || performance.now() - started < minMs) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
+const timed = (fn: () => unknown) => medianMsPerCall(fn, { warmups: 3, minRuns: 15, minMs: 600 });
 
 /**
  * apache-arrow table of the frame's columns (same buffers), built once outside the timed region;
@@ -75,7 +64,7 @@ interface Row {
 }
 
 function report(title: string, build: () => Frame): void {
-  const buildMs = median(build);
+  const buildMs = timed(build);
   const frame = build();
   const bytes = frameToArrow(frame);
   const plain = referenceTable(frame, bytes, false);
@@ -85,7 +74,7 @@ function report(title: string, build: () => Frame): void {
   const reused = Buffer.allocUnsafe(source.length);
   const row = (what: string, size: number, fn: () => unknown): Row => ({
     what,
-    ms: median(fn),
+    ms: timed(fn),
     bytes: size,
   });
   const fresh = row("memcpy, fresh buffer (Buffer#copy)", bytes.length, () =>

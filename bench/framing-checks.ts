@@ -17,6 +17,7 @@ import { createDataService } from "../output/pluginv2/backend.adapters.js";
 import { DataTypedClient } from "../output/pluginv2/backend.clients.js";
 import { DataService } from "../output/pluginv2/backend.grpc.js";
 import { grpcFramingChecks } from "../runtime/plugin/grpc-framing-checks.js";
+import { median } from "./stats.js";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "5000" }, rounds: { type: "string", default: "5" } },
@@ -60,8 +61,6 @@ async function callsPerSecond(client: DataTypedClient, concurrency: number): Pro
   );
   return calls / ((performance.now() - started) / 1000);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 for (const { client } of Object.values(setups)) await callsPerSecond(client, 16); // warm-up
 for (const concurrency of [1, 16]) {

@@ -13,25 +13,15 @@ import {
   timeField,
   type Frame,
 } from "../runtime/frames/index.js";
+import { medianMsPerCall } from "./stats.js";
+
+const timed = (fn: () => unknown) => medianMsPerCall(fn, { warmups: 2, minRuns: 7, minMs: 3000 });
 
 const TIMES = 10_000;
 const HOSTS = 25;
 const REGIONS = 4;
 const SERIES = HOSTS * REGIONS;
 const ROWS = TIMES * SERIES;
-
-function median(fn: () => unknown, minRuns = 7, minMs = 3000): number {
-  for (let i = 0; i < 2; i++) fn();
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < minRuns || performance.now() - started < minMs) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 function longFrame(): Frame {
   const time = new Float64Array(ROWS);
@@ -63,8 +53,8 @@ if (check.fields.length !== SERIES + 1 || check.rowCount() !== TIMES) {
   throw new Error(`unexpected shape: ${check.fields.length} fields × ${check.rowCount()} rows`);
 }
 
-const plain = median(() => longToWide(input));
-const previous = median(() => longToWide(input, { mode: "previous" }));
+const plain = timed(() => longToWide(input));
+const previous = timed(() => longToWide(input, { mode: "previous" }));
 const rate = (ms: number): string => `${(((ROWS / ms) * 1000) / 1e6).toFixed(1)}M rows/s`;
 
 console.log(

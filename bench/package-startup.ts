@@ -15,6 +15,7 @@ import { PROTOCOL_VERSIONS_ENV } from "../runtime/go-plugin/environment.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
 import { timeToHandshake } from "../packaging/handshake-time.js";
 import { packagePlugin } from "../packaging/package-plugin.js";
+import { median } from "./stats.js";
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
@@ -56,10 +57,4 @@ try {
     console.log(`zip ${zip.arch}: ${(zip.bytes / 2 ** 20).toFixed(1)} MiB`);
 } finally {
   await rm(work, { recursive: true, force: true });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

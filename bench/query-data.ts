@@ -31,6 +31,7 @@ import { startPlugin } from "../runtime/index.js";
 import { EXAMPLE_DIR, exampleExecutable } from "../test/support/example-plugin.js";
 import { buildGoInterop, runGoHost } from "../test/support/go-interop.js";
 import { fixtureBundler } from "../test/support/runtime-helpers.js";
+import { median } from "./stats.js";
 
 const CONCURRENCY = [1, 8, 32];
 
@@ -199,11 +200,4 @@ async function rssAfterIdle(executable: string): Promise<number> {
   const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
   await plugin.kill();
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

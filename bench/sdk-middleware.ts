@@ -19,6 +19,7 @@ import { protocol } from "../output/glue.js";
 import { createLogger } from "../runtime/index.js";
 import { createPlugin, disposePlugin, startTestServer } from "../runtime/sdk/index.js";
 import { startOtlpReceiver } from "../test/support/otlp-receiver.js";
+import { median } from "./stats.js";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "3000" }, rounds: { type: "string", default: "3" } },
@@ -77,7 +78,6 @@ async function run(name: string, concurrency: number) {
   return { perSec: calls / seconds, p50: latencies[Math.floor(latencies.length / 2)] };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const name of Object.keys(servers)) await run(name, 4); // warm-up
 console.log(`QueryData, ${calls} calls x ${rounds} rounds (median)`);
 for (const concurrency of [1, 16]) {

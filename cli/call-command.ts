@@ -17,6 +17,7 @@ import {
   queryData,
   runStream,
   type Call,
+  type CallContext,
   type Hosted,
 } from "./call/calls.js";
 import { describeError, formatLog, prefixLines } from "./call/output.js";
@@ -28,7 +29,6 @@ import {
   pluginIdNear,
   queryRequest,
   UsageError,
-  type InstanceSettings,
 } from "./call/requests.js";
 import { SplitError, splitWords } from "./call/split-words.js";
 
@@ -46,7 +46,8 @@ const levels: LogLevel[] = ["trace", "debug", "info", "warn", "error"];
 interface CallOptions {
   automtls: boolean;
   logLevel: LogLevel;
-  settings: InstanceSettings;
+  /** The plugin context every call carries (org, user, --settings / --secure). */
+  pluginContext: CallContext["pluginContext"];
   interactive: boolean;
 }
 
@@ -89,7 +90,7 @@ export async function callCommand(
     return 1;
   }
   const out = (text: string) => io.stdout.write(text);
-  const pluginContext = pluginContextFor(executable, options.settings);
+  const { pluginContext } = options;
   const runOne = async ({ run, deadline }: ParsedCall) => {
     try {
       return await run(plugin, out, { pluginContext, deadline });
@@ -157,10 +158,6 @@ function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || error instanceof TypeError;
 }
 
-function pluginContextFor(executable: string, settings: InstanceSettings) {
-  return pluginContext(undefined, pluginIdNear(executable), settings);
-}
-
 /** Options of one call, on the command line or on an --interactive line. */
 const CALL_OPTIONS = {
   json: { type: "string" },
@@ -199,13 +196,21 @@ function parseInvocation(args: string[]): {
     throw new UsageError(
       `--log-level ${values["log-level"]}: expected one of ${levels.join(", ")}`,
     );
-  const settings = parseSettings(values.settings, values.secure ?? []);
-  // Checked now, so a bad setting fails before the plugin starts.
-  pluginContextFor(executable, settings);
+  // Built now, so a bad setting fails before the plugin starts.
+  const context = pluginContext(
+    undefined,
+    pluginIdNear(executable),
+    parseSettings(values.settings, values.secure ?? []),
+  );
   return {
     executable,
     first: name ? parseCall(executable, name, rest, values) : undefined,
-    options: { automtls: values.automtls!, logLevel, settings, interactive: values.interactive! },
+    options: {
+      automtls: values.automtls!,
+      logLevel,
+      pluginContext: context,
+      interactive: values.interactive!,
+    },
   };
 }
 

@@ -16,11 +16,19 @@ export interface Certificate {
 
 const algorithm = { name: "ECDSA", namedCurve: "P-521", hash: "SHA-512" } as const;
 
-export async function generateCertificate(): Promise<Certificate> {
-  // Loaded only when AutoMTLS is on: the x509 library needs a reflect polyfill.
+/**
+ * The x509 library, ready to sign with Node's WebCrypto. Loaded only when
+ * certificates are made (AutoMTLS is on): it needs a reflect polyfill first.
+ */
+export async function loadX509() {
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
+
+export async function generateCertificate(): Promise<Certificate> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

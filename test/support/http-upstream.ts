@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import * as pb from "../../output/pluginv2/backend.js";
+import { loadX509 } from "../../runtime/go-plugin/mtls.js";
 import { pluginContextFromProto, type PluginContext } from "../../runtime/sdk/index.js";
 
 export interface Pem {
@@ -28,9 +29,7 @@ const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as con
 
 /** A CA, a server certificate for localhost/127.0.0.1 and a client certificate, all signed by the CA. */
 export async function createTestPki(): Promise<TestPki> {
-  await import("reflect-metadata");
-  const x509 = await import("@peculiar/x509");
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const x509 = await loadX509();
   const now = Date.now();
   const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000) };
 
