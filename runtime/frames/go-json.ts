@@ -72,6 +72,7 @@ function writeObject(v: Record<string, unknown>, o: WriteOptions, out: string[])
 }
 
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const HAS_HTML_UNSAFE = /[<>&\u2028\u2029]/; // not global: test() keeps no lastIndex
 const HTML_ESCAPES: Record<string, string> = {
   "<": "\\u003c",
   ">": "\\u003e",
@@ -84,7 +85,8 @@ const HTML_ESCAPES: Record<string, string> = {
 export function goQuote(s: string): string {
   // JSON.stringify escapes quotes, backslashes and control characters as Go does (\b \f \n \r \t,
   // otherwise \u00xx); the characters left to escape cannot occur outside string literals.
-  return JSON.stringify(s).replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]);
+  const quoted = JSON.stringify(s);
+  return HAS_HTML_UNSAFE.test(s) ? quoted.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]) : quoted;
 }
 
 /** A finite float64 as Go's encoding/json writes it. */

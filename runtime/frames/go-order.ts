@@ -132,14 +132,16 @@ function canonicalTypeConfig(t: Obj): Obj {
 
 function applyRules(source: Obj, rules: ReadonlyArray<readonly [string, Rule]>): Obj {
   const out: Obj = {};
-  const known = new Set<string>();
   for (const [key, rule] of rules) {
-    known.add(key);
     const value = rule(source[key]);
     if (value !== undefined) out[key] = value;
   }
+  // A scan per key, not a Set of the rule keys per call: configs have a few keys, and this runs
+  // for every field of every encoded frame.
   for (const key of Object.keys(source)) {
-    if (!known.has(key) && source[key] !== undefined) out[key] = source[key];
+    if (source[key] !== undefined && !rules.some(([known]) => known === key)) {
+      out[key] = source[key];
+    }
   }
   return out;
 }
