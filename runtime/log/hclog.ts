@@ -55,7 +55,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       "@timestamp": hclogTimestamp(new Date()),
     };
     if (module) line["@module"] = module;
-    for (const [k, v] of Object.entries({ ...base, ...fields })) line[k] = serialisable(v);
+    for (const k in base) line[k] = serialisable(base[k]);
+    if (fields) for (const k in fields) line[k] = serialisable(fields[k]);
     write(JSON.stringify(line) + "\n");
   };
   return {
@@ -87,7 +88,8 @@ export function writeStderr(text: string | Uint8Array): void {
 
 /** hclog's JSON time format: 2006-01-02T15:04:05.000000Z07:00 (microseconds, numeric zone). */
 export function hclogTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  // toISOString always ends in ".mmmZ" (for years 0–9999).
+  return date.toISOString().slice(0, -1) + "000Z";
 }
 
 function serialisable(value: unknown): unknown {

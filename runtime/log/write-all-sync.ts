@@ -24,7 +24,17 @@ export function writeAllSync(
   text: string | Uint8Array,
   maxWaitMs = MAX_WRITE_WAIT_MS,
 ): boolean {
-  let bytes = typeof text === "string" ? Buffer.from(text) : text;
+  if (typeof text === "string") {
+    // The common case, a whole line written at once, needs no Buffer copy of the string.
+    const written = tryWrite(fd, text);
+    if (written === undefined) text = Buffer.from(text);
+    else {
+      const length = Buffer.byteLength(text);
+      if (written === length) return true;
+      text = Buffer.from(text).subarray(written);
+    }
+  }
+  let bytes = text;
   let waitedMs = 0;
   let pauseMs = 1;
   while (bytes.length > 0) {
@@ -39,4 +49,14 @@ export function writeAllSync(
     }
   }
   return true;
+}
+
+/** Bytes written, or undefined when the descriptor would block (EAGAIN). */
+function tryWrite(fd: number, text: string): number | undefined {
+  try {
+    return writeSync(fd, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    return undefined;
+  }
 }
