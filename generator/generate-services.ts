@@ -1,6 +1,7 @@
 /**
  * grpc-js bindings per service, `<stem>.grpc.ts`: the service definition
- * (paths, streaming flags, ts-proto's encode/decode as serializers), the
+ * (paths, streaming flags, ts-proto's encode/decode as serializers, each
+ * message's wire table from wire-tables.ts), the
  * server interface grpc-js implementations satisfy, and a client class made
  * by grpc-js's makeGenericClientConstructor. We emit these rather than
  * ts-proto so rpc keys follow one rule (naming.ts methodKey) in every file
@@ -11,6 +12,7 @@ import { streamsOf, type ProtocolModel, type RpcModel, type StreamingKind } from
 import { rpcSignatureNote, SUPPORT_STEM } from "./generate-handlers.js";
 import { serviceSymbols } from "./naming.js";
 import { emitForServices, jsDoc, type ImportSet } from "./source-file.js";
+import { WIRE_TABLES_STEM } from "./generate-wire-tables.js";
 
 const GRPC = "@grpc/grpc-js";
 
@@ -26,6 +28,7 @@ export function generateServices(model: ProtocolModel, file: DescFile) {
     const names = serviceSymbols(service);
     imports.reserve(Object.values(names));
     const method = imports.value(SUPPORT_STEM, "grpcMethod");
+    const wireTables = imports.value(WIRE_TABLES_STEM, "wireTables");
     const definition = service.rpcs.map((rpc) => {
       const req = imports.value(rpc.input.stem, rpc.input.tsName);
       const res = imports.value(rpc.output.stem, rpc.output.tsName);
@@ -37,6 +40,8 @@ export function generateServices(model: ProtocolModel, file: DescFile) {
         streams.response,
         req,
         res,
+        `${wireTables}[${JSON.stringify(rpc.input.fullName)}]`,
+        `${wireTables}[${JSON.stringify(rpc.output.fullName)}]`,
       ];
       return `${jsDoc(rpc.comment, rpcSignatureNote(rpc))}\n${rpc.key}: ${method}(${args.join(", ")}),`;
     });

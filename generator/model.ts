@@ -63,6 +63,8 @@ export interface ProtocolModel {
    * where the generate command reads them to warn.
    */
   pluginSets: PluginSetModel[];
+  /** The input and output types of every rpc, in order of first use (the wire tables start from these). */
+  rpcMessages: DescMessage[];
 }
 
 export class ModelError extends Error {
@@ -71,12 +73,14 @@ export class ModelError extends Error {
 
 export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): ProtocolModel {
   const services: ServiceModel[] = [];
+  const rpcMessages = new Set<DescMessage>();
   const sets = new Map<number, PluginSetModel>();
   for (const file of files) {
     const pkg = file.proto.package;
     const infra = config.infrastructurePackages.includes(pkg);
     const setConfig = config.pluginSets[pkg];
     for (const desc of file.services) {
+      for (const method of desc.methods) rpcMessages.add(method.input).add(method.output);
       const service = serviceModel(desc);
       services.push(service);
       if (infra) continue;
@@ -96,7 +100,13 @@ export function buildProtocolModel(files: DescFile[], config: ProtocolConfig): P
     }
   }
   const pluginSets = [...sets.values()].sort((a, b) => a.protocolVersion - b.protocolVersion);
-  return { handshake: config.handshake, files, services, pluginSets };
+  return {
+    handshake: config.handshake,
+    files,
+    services,
+    pluginSets,
+    rpcMessages: [...rpcMessages],
+  };
 }
 
 /** A package without a plugin set: version from its `vN` suffix, else 1. */

@@ -26,6 +26,7 @@ import { generateHandlers } from "./generate-handlers.js";
 import { generateManifest } from "./generate-manifest.js";
 import { generateServices } from "./generate-services.js";
 import { generateSupport } from "./generate-support.js";
+import { generateWireTables } from "./generate-wire-tables.js";
 import { buildProtocolModel } from "./model.js";
 import type { GeneratedFile } from "./source-file.js";
 
@@ -46,7 +47,13 @@ export function generateFiles(
     generateAdapters(model, file),
     generateClients(model, file),
   ]);
-  const out = [generateSupport(), generateGlue(model), generateManifest(model), ...perFile];
+  const out = [
+    ...generateSupport(),
+    generateWireTables(model),
+    generateGlue(model),
+    generateManifest(model),
+    ...perFile,
+  ];
   return out
     .filter((f): f is GeneratedFile => f !== undefined)
     .sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -360,9 +360,11 @@ describe("headers", () => {
       const expected =
         name === "glue.ts"
           ? "protocol.config.json"
-          : name === "rpc-support.ts"
-            ? "generator/templates/rpc-support.ts"
-            : `${stem}.proto`;
+          : name === "rpc-support.ts" || name === "wire-check.ts"
+            ? `generator/templates/${name}`
+            : name === "wire-tables.ts"
+              ? "pluginv2/backend.proto"
+              : `${stem}.proto`;
       expect(sources, name).toContain(expected);
     }
   });
@@ -395,7 +397,7 @@ service Widgets {
 message Outer { message Inner { string id = 1; } Inner inner = 1; }
 `;
 
-  it("emits grpc-js bindings, handlers, adapters, clients per file plus glue, manifest and support", async () => {
+  it("emits grpc-js bindings, handlers, adapters, clients per file plus glue, manifest, support and wire tables", async () => {
     const files = await generate({ "acme/widgets.proto": nested }, defaultProtocolConfig);
     expect([...files.keys()]).toEqual([
       "acme/widgets.adapters.ts",
@@ -405,6 +407,8 @@ message Outer { message Inner { string id = 1; } Inner inner = 1; }
       "glue.ts",
       "protocol.json",
       "rpc-support.ts",
+      "wire-check.ts",
+      "wire-tables.ts",
     ]);
   });
 

@@ -18,8 +18,9 @@ import {
   type ServiceError,
   type sendUnaryData,
 } from "@grpc/grpc-js";
-import { BinaryReader } from "@bufbuild/protobuf/wire";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { Readable } from "node:stream";
+import { checkWireFormat, unknownGroupEnd, type WireTable } from "./wire-check.js";
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -39,9 +40,11 @@ export interface MessageCodec<T> {
 
 /**
  * One grpc-js method definition, as the generated `<file>.grpc.ts` lists
- * them. Deserializers read with a reader that rejects invalid UTF-8 in string
- * fields, as proto3 requires and grpc-go does, instead of silently replacing
- * it (a refId could come back different from the one sent).
+ * them. Deserializers reject what protobuf-go would not parse, as grpc-go
+ * does (INTERNAL): first the strict wire walk with the message's table
+ * (wire-check.ts), then ts-proto's decoder with a reader that rejects invalid
+ * UTF-8 in string fields instead of silently replacing it (a refId could come
+ * back different from the one sent).
  */
 export function grpcMethod<Req, Res>(
   path: string,
@@ -50,6 +53,8 @@ export function grpcMethod<Req, Res>(
   responseStream: boolean,
   request: MessageCodec<Req>,
   response: MessageCodec<Res>,
+  requestWire: WireTable,
+  responseWire: WireTable,
 ) {
   return {
     path,
@@ -57,14 +62,38 @@ export function grpcMethod<Req, Res>(
     requestStream,
     responseStream,
     requestSerialize: (value: Req): Buffer => Buffer.from(request.encode(value).finish()),
-    requestDeserialize: (value: Buffer): Req => request.decode(strictReader(value)),
+    requestDeserialize: (value: Buffer): Req =>
+      request.decode(strictReader(checkWireFormat(value, requestWire))),
     responseSerialize: (value: Res): Buffer => Buffer.from(response.encode(value).finish()),
-    responseDeserialize: (value: Buffer): Res => response.decode(strictReader(value)),
+    responseDeserialize: (value: Buffer): Res =>
+      response.decode(strictReader(checkWireFormat(value, responseWire))),
   };
 }
 
+/**
+ * The reader ts-proto's decoders get for bytes the wire walk has checked:
+ * strict UTF-8, and unknown groups skipped as deep as protobuf-go accepts
+ * them (BinaryReader.skip stops at 100).
+ */
+class CheckedReader extends BinaryReader {
+  // Not `bytes`: BinaryReader has a bytes() method ts-proto reads bytes fields with.
+  private readonly checked: Uint8Array;
+
+  constructor(checked: Uint8Array) {
+    super(checked, decodeUtf8Strictly);
+    this.checked = checked;
+  }
+
+  override skip(wireType: WireType, fieldNo?: number): Uint8Array {
+    if (wireType !== WireType.StartGroup) return super.skip(wireType, fieldNo);
+    const start = this.pos;
+    this.pos = unknownGroupEnd(this.checked, start);
+    return this.checked.subarray(start, this.pos);
+  }
+}
+
 function strictReader(bytes: Uint8Array): BinaryReader {
-  return new BinaryReader(bytes, decodeUtf8Strictly);
+  return new CheckedReader(bytes);
 }
 
 /** The part of a grpc-js server call the context needs (grpc-js does not export its own name for it). */

@@ -16,6 +16,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { grpcMethod } from "../rpc-support.js";
+import { wireTables } from "../wire-tables.js";
 import { ConnInfo } from "./grpc_broker.js";
 
 /**
@@ -37,6 +38,8 @@ export const GRPCBrokerService = {
     true,
     ConnInfo,
     ConnInfo,
+    wireTables["plugin.ConnInfo"],
+    wireTables["plugin.ConnInfo"],
   ),
 } as const satisfies ServiceDefinition;
 export type GRPCBrokerService = typeof GRPCBrokerService;

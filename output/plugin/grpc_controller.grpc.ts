@@ -16,6 +16,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { grpcMethod } from "../rpc-support.js";
+import { wireTables } from "../wire-tables.js";
 import { Empty } from "./grpc_controller.js";
 
 /**
@@ -31,7 +32,16 @@ export const GRPCControllerService = {
    *
    * `rpc Shutdown(plugin.Empty) returns (plugin.Empty)` — unary.
    */
-  shutdown: grpcMethod("/plugin.GRPCController/Shutdown", "Shutdown", false, false, Empty, Empty),
+  shutdown: grpcMethod(
+    "/plugin.GRPCController/Shutdown",
+    "Shutdown",
+    false,
+    false,
+    Empty,
+    Empty,
+    wireTables["plugin.Empty"],
+    wireTables["plugin.Empty"],
+  ),
 } as const satisfies ServiceDefinition;
 export type GRPCControllerService = typeof GRPCControllerService;
 /** What `server.addService(GRPCControllerService, …)` takes for `plugin.GRPCController`. */

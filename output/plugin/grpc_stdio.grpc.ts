@@ -17,6 +17,7 @@ import {
 } from "@grpc/grpc-js";
 import { Empty } from "../google/protobuf/empty.js";
 import { grpcMethod } from "../rpc-support.js";
+import { wireTables } from "../wire-tables.js";
 import { StdioData } from "./grpc_stdio.js";
 
 /**
@@ -41,6 +42,8 @@ export const GRPCStdioService = {
     true,
     Empty,
     StdioData,
+    wireTables["google.protobuf.Empty"],
+    wireTables["plugin.StdioData"],
   ),
 } as const satisfies ServiceDefinition;
 export type GRPCStdioService = typeof GRPCStdioService;

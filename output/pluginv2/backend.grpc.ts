@@ -18,6 +18,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { grpcMethod } from "../rpc-support.js";
+import { wireTables } from "../wire-tables.js";
 import {
   AdmissionRequest,
   CallResourceRequest,
@@ -63,6 +64,8 @@ export const ResourceService = {
     true,
     CallResourceRequest,
     CallResourceResponse,
+    wireTables["pluginv2.CallResourceRequest"],
+    wireTables["pluginv2.CallResourceResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type ResourceService = typeof ResourceService;
@@ -114,6 +117,8 @@ export const DataService = {
     false,
     QueryDataRequest,
     QueryDataResponse,
+    wireTables["pluginv2.QueryDataRequest"],
+    wireTables["pluginv2.QueryDataResponse"],
   ),
   /**
    * Runs a batch of queries and streams the results in chunks: a frame is
@@ -129,6 +134,8 @@ export const DataService = {
     true,
     QueryChunkedDataRequest,
     QueryChunkedDataResponse,
+    wireTables["pluginv2.QueryChunkedDataRequest"],
+    wireTables["pluginv2.QueryChunkedDataResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type DataService = typeof DataService;
@@ -193,6 +200,8 @@ export const DiagnosticsService = {
     false,
     CheckHealthRequest,
     CheckHealthResponse,
+    wireTables["pluginv2.CheckHealthRequest"],
+    wireTables["pluginv2.CheckHealthResponse"],
   ),
   /**
    * Returns the plugin's metrics so Grafana can expose them.
@@ -206,6 +215,8 @@ export const DiagnosticsService = {
     false,
     CollectMetricsRequest,
     CollectMetricsResponse,
+    wireTables["pluginv2.CollectMetricsRequest"],
+    wireTables["pluginv2.CollectMetricsResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type DiagnosticsService = typeof DiagnosticsService;
@@ -282,6 +293,8 @@ export const StreamService = {
     false,
     SubscribeStreamRequest,
     SubscribeStreamResponse,
+    wireTables["pluginv2.SubscribeStreamRequest"],
+    wireTables["pluginv2.SubscribeStreamResponse"],
   ),
   /**
    * Produces the data of one channel path. Grafana opens it when a path
@@ -297,6 +310,8 @@ export const StreamService = {
     true,
     RunStreamRequest,
     StreamPacket,
+    wireTables["pluginv2.RunStreamRequest"],
+    wireTables["pluginv2.StreamPacket"],
   ),
   /**
    * A browser wants to publish into a channel path. Decide whether it may,
@@ -311,6 +326,8 @@ export const StreamService = {
     false,
     PublishStreamRequest,
     PublishStreamResponse,
+    wireTables["pluginv2.PublishStreamRequest"],
+    wireTables["pluginv2.PublishStreamResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type StreamService = typeof StreamService;
@@ -396,6 +413,8 @@ export const AdmissionControlService = {
     false,
     AdmissionRequest,
     ValidationResponse,
+    wireTables["pluginv2.AdmissionRequest"],
+    wireTables["pluginv2.ValidationResponse"],
   ),
   /**
    * Returns the object as it should be stored, or refuses it with a reason.
@@ -409,6 +428,8 @@ export const AdmissionControlService = {
     false,
     AdmissionRequest,
     MutationResponse,
+    wireTables["pluginv2.AdmissionRequest"],
+    wireTables["pluginv2.MutationResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type AdmissionControlService = typeof AdmissionControlService;
@@ -483,6 +504,8 @@ export const ResourceConversionService = {
     false,
     ConversionRequest,
     ConversionResponse,
+    wireTables["pluginv2.ConversionRequest"],
+    wireTables["pluginv2.ConversionResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type ResourceConversionService = typeof ResourceConversionService;

@@ -19,8 +19,9 @@ export const TOOLS_PACKAGE: LibraryPackage = {
   assets: [
     "bin/grafana-plugin-ts.js",
     "templates/init",
-    // rpc-support.ts is copied into every generated output/ as TypeScript.
+    // rpc-support.ts and wire-check.ts are copied into every generated output/ as TypeScript.
     "generator/templates/rpc-support.ts",
+    "generator/templates/wire-check.ts",
     "generator/manifest/protocol.schema.json",
     "buf.gen.yaml",
   ],

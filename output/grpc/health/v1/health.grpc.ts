@@ -18,6 +18,7 @@ import {
   makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { grpcMethod } from "../../../rpc-support.js";
+import { wireTables } from "../../../wire-tables.js";
 import {
   HealthCheckRequest,
   HealthCheckResponse,
@@ -43,6 +44,8 @@ export const HealthService = {
     false,
     HealthCheckRequest,
     HealthCheckResponse,
+    wireTables["grpc.health.v1.HealthCheckRequest"],
+    wireTables["grpc.health.v1.HealthCheckResponse"],
   ),
   /**
    * The status now and after every change, until the caller cancels.
@@ -56,6 +59,8 @@ export const HealthService = {
     true,
     HealthCheckRequest,
     HealthCheckResponse,
+    wireTables["grpc.health.v1.HealthCheckRequest"],
+    wireTables["grpc.health.v1.HealthCheckResponse"],
   ),
   /**
    * Every service's status.
@@ -69,6 +74,8 @@ export const HealthService = {
     false,
     HealthListRequest,
     HealthListResponse,
+    wireTables["grpc.health.v1.HealthListRequest"],
+    wireTables["grpc.health.v1.HealthListResponse"],
   ),
 } as const satisfies ServiceDefinition;
 export type HealthService = typeof HealthService;
