@@ -316,7 +316,7 @@ describe("buf.gen.yaml and the command's buf template", () => {
     );
     expect(template.version).toBe(file.version);
     expect(template.plugins).toEqual([
-      { local: "/ts-proto", out: "/out", opt: tsProtoOptions() },
+      { local: "/ts-proto", out: "/out", strategy: "all", opt: tsProtoOptions() },
       { local: ["node", "plugin.ts"], out: "/out", strategy: "all", opt: ["config=/c.json"] },
     ]);
     expect(tsProtoOptions()).toContain("outputServices=false");

@@ -3,6 +3,13 @@
  * plugin) into a scratch directory, give every file its header and format,
  * compare the protocol with the manifest already in the output, and swap the
  * new tree in atomically. Any failure leaves the output untouched.
+ *
+ * buf's four runs (lint, generate, the protocol image, breaking) read the same
+ * protos and write different files, so they run side by side; a failure is
+ * reported as if they had run in that order (a broken .proto fails lint first).
+ * When nothing the plugins' output is made from has changed, their files from
+ * the previous run are reused (generate-memo.ts), and only files whose text
+ * changed are formatted (format-cache.ts).
  */
 import { existsSync } from "node:fs";
 import { readFile, rm, stat } from "node:fs/promises";
@@ -19,15 +26,17 @@ import {
 import { bufTemplate } from "./buf-template.js";
 import { compareTrees, isSame, type TreeDifference } from "./compare-trees.js";
 import { parseGenerateArgs, type GenerateOptions } from "./generate-args.js";
+import { GenerateMemo } from "./generate-memo.js";
+import { fastPluginCommand } from "./plugin-bundle.js";
 import { postprocess } from "./postprocess.js";
-import { bufInput, runBuf } from "./run-buf.js";
+import { bufInput, runBuf, type BufInput } from "./run-buf.js";
 import {
   assertOnlyGeneratedDropped,
   assertReplaceable,
   scratchBeside,
   swapInto,
 } from "./swap-directory.js";
-import { findToolchain } from "./tools.js";
+import { findToolchain, type Toolchain } from "./tools.js";
 
 export interface GenerateResult {
   files: string[];
@@ -63,15 +72,19 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
   if (!options.check) await assertReplaceable(options.outDir);
   const scratch = await scratchBeside(options.outDir);
   try {
-    await step(print, "lint protos (buf, MINIMAL rules)", () => runBuf(tools.buf, ["lint"], at));
-    const template = bufTemplate({ ...tools, configPath: options.configPath, out: scratch });
-    await step(print, "generate (ts-proto + grafana-plugin-ts plugin)", () =>
-      runBuf(tools.buf, ["generate", "--template", template], at),
-    );
-    await writeProtocolImage(tools.buf, at, scratch);
-    const files = await step(print, "format (header + prettier)", () => postprocess(scratch));
-    const breaking = await step(print, "buf breaking against the previous protocol", () =>
-      breakingAgainst(tools.buf, at, options.outDir),
+    const [, generated, , breaking] = await allInOrder([
+      step(print, "lint protos (buf, MINIMAL rules)", () => runBuf(tools.buf, ["lint"], at)),
+      step(print, "generate (ts-proto + grafana-plugin-ts plugin)", () =>
+        runPlugins(tools, at, options, scratch),
+      ),
+      writeProtocolImage(tools.buf, at, scratch),
+      step(print, "buf breaking against the previous protocol", () =>
+        breakingAgainst(tools.buf, at, options.outDir),
+      ),
+    ] as const);
+    if (!generated.reused) await generated.memo.store(scratch, [PROTOCOL_IMAGE]);
+    const files = await step(print, "format (header + prettier)", () =>
+      postprocess(scratch, options.outDir),
     );
     const manifest = JSON.parse(await readFile(join(scratch, "protocol.json"), "utf8")) as Manifest;
     const previous = await readManifest(join(options.outDir, "protocol.json"));
@@ -102,6 +115,42 @@ export async function generate(options: GenerateOptions, print: Print): Promise<
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** buf generate into `scratch`, or the files it wrote last time when nothing they come from changed. */
+async function runPlugins(
+  tools: Toolchain,
+  at: BufInput,
+  options: GenerateOptions,
+  scratch: string,
+): Promise<{ memo: GenerateMemo; reused: boolean }> {
+  const grafanaPlugin = await fastPluginCommand(tools.grafanaPlugin);
+  const template = (out: string) =>
+    bufTemplate({ ...tools, grafanaPlugin, configPath: options.configPath, out });
+  const memo = await GenerateMemo.open(options.outDir, {
+    ...tools,
+    at,
+    template: template(""),
+    configPath: options.configPath,
+    grafanaPlugin,
+  });
+  if (await memo.restore(scratch)) return { memo, reused: true };
+  await runBuf(tools.buf, ["generate", "--template", template(scratch)], at);
+  return { memo, reused: false };
+}
+
+/**
+ * Waits for every promise, then resolves with their values or rejects with
+ * the failure that comes first in list order (not in time). Nothing is left
+ * running, or writing into the scratch directory, when it settles.
+ */
+async function allInOrder<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 async function step<T>(print: Print, name: string, run: () => Promise<T>): Promise<T> {

@@ -2,31 +2,48 @@
  * Gives every generated file its final form: our one header (replacing
  * ts-proto's, which varies with the protoc version string), then prettier with
  * one fixed config, so output is byte-identical wherever it is generated.
+ * A file whose text is what it was when the previous output was formatted is
+ * taken from that output instead (format-cache.ts), and prettier is loaded
+ * only when some file needs it.
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { format } from "prettier";
 import { generatedHeader } from "../header.js";
+import { FormatCache } from "./format-cache.js";
 
 const prettierOptions = { printWidth: 100 } as const;
 
-export async function postprocess(dir: string): Promise<string[]> {
+const require = createRequire(import.meta.url);
+
+/** Formats the files `dir` holds; `previousOutDir` is the output they will replace. */
+export async function postprocess(dir: string, previousOutDir: string): Promise<string[]> {
   const files = (await listFiles(dir)).sort();
+  const { version } = require("prettier/package.json") as { version: string };
+  const cache = await FormatCache.open(
+    previousOutDir,
+    `prettier ${version} ${JSON.stringify(prettierOptions)}`,
+  );
   // Text files only: the protocol image (protocol.binpb) is binary.
   await Promise.all(
-    files.filter((f) => /\.(ts|json)$/.test(f)).map((file) => finishFile(dir, file)),
+    files.filter((f) => /\.(ts|json)$/.test(f)).map((file) => finishFile(dir, file, cache)),
   );
+  await cache.save();
   return files.map((f) => relative(dir, f));
 }
 
-async function finishFile(root: string, file: string): Promise<void> {
+async function finishFile(root: string, file: string, cache: FormatCache): Promise<void> {
   let text = await readFile(file, "utf8");
   if (file.endsWith(".ts")) text = replaceTsProtoHeader(text);
-  const parser = file.endsWith(".json") ? "json" : "typescript";
-  await writeFile(
-    file,
-    await format(text, { ...prettierOptions, parser, filepath: relative(root, file) }),
-  );
+  const path = relative(root, file);
+  let formatted = await cache.lookup(path, text);
+  if (formatted === undefined) {
+    const { format } = await import("prettier");
+    const parser = file.endsWith(".json") ? "json" : "typescript";
+    formatted = await format(text, { ...prettierOptions, parser, filepath: path });
+    cache.remember(path, text, formatted);
+  }
+  await writeFile(file, formatted);
 }
 
 function replaceTsProtoHeader(text: string): string {

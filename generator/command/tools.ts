@@ -2,7 +2,8 @@
  * Finds the tools the pipeline runs, from the packages installed beside this
  * one: buf's native binary (not the npm wrapper: ≈0.1 s a call instead of
  * ≈0.9 s through npx), ts-proto's protoc plugin, and the tsx loader that runs
- * our TypeScript plugin. A missing tool fails with what to install.
+ * our TypeScript plugin (generate runs a bundle of it instead when it can,
+ * plugin-bundle.ts). A missing tool fails with what to install.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
