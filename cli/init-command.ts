@@ -49,6 +49,7 @@ export async function initCommand(args: string[]): Promise<number> {
       "backend-only": { type: "boolean" },
       force: { type: "boolean" },
       registry: { type: "boolean" },
+      tracing: { type: "boolean" },
     },
   });
   if (positionals.length !== 1) throw new InitError(`expected one directory\n${usage}`);
@@ -60,6 +61,7 @@ export async function initCommand(args: string[]): Promise<number> {
     backendOnly: values["backend-only"],
     force: values.force,
     library: values.registry ? "registry" : "local",
+    tracing: values.tracing,
     progress: (step) => process.stderr.write(`… ${step}\n`),
   });
   const where = relative(process.cwd(), result.dir) || ".";

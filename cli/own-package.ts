@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 
 export interface OwnPackageJson {
   version: string;
+  /** The optional tracing packages, in the installed tools package (a checkout lists them as dependencies). */
+  peerDependencies?: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }

@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { initProject, parseCapabilities } from "../cli/init-command.js";
 import { main } from "../cli/main.js";
 import { validatePluginJson } from "../packaging/plugin-json.js";
+import { TRACING_SDK_PACKAGES } from "../runtime/sdk/tracing/tracing-packages.js";
 
 let work: string;
 beforeEach(() => {
@@ -109,6 +110,24 @@ describe("init (new project)", () => {
     );
     expect(read("ops", "test", "plugin.test.ts")).toContain("appInstanceSettings: { jsonData");
     expect(read("ops", "README.md")).toContain("/api/plugins/acme-ops-app/resources/");
+  });
+
+  it("adds the OpenTelemetry SDK only with --tracing, at the repository's ranges", async () => {
+    const repo = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const sdk = Object.fromEntries(TRACING_SDK_PACKAGES.map((n) => [n, repo.dependencies[n]]));
+    const command = `npm install ${TRACING_SDK_PACKAGES.map((n) => `${n}@${sdk[n]}`).join(" ")}`;
+
+    await initProject({ dir: join(work, "plain"), id: "myorg-plain-datasource" });
+    const plain = readJson("plain", "package.json");
+    expect(Object.keys(plain.dependencies)).toEqual(["grafana-plugin-ts"]);
+    expect(read("plain", "README.md")).toContain(command);
+
+    await initProject({ dir: join(work, "traced"), id: "myorg-traced-datasource", tracing: true });
+    expect(readJson("traced", "package.json").dependencies).toEqual({
+      "grafana-plugin-ts": plain.dependencies["grafana-plugin-ts"],
+      ...sdk,
+    });
+    expect(read("traced", "README.md")).toContain("`init --tracing` added it");
   });
 
   it("refuses a non-empty directory unless --force, and bad ids or capabilities", async () => {
@@ -219,6 +238,15 @@ describe("init --backend-only (existing @grafana/create-plugin project)", () => 
       '"include": ["backend", "vitest.backend.config.ts"]',
     );
     expect(read("src", "module.ts")).toBe("export const plugin = {};\n");
+  });
+
+  it("adds the OpenTelemetry SDK with --tracing", async () => {
+    createPluginProject({ type: "datasource", name: "Traced", id: "acme-traced-datasource" });
+    await initProject({ dir: work, backendOnly: true, tracing: true });
+    const dependencies = readJson("package.json").dependencies;
+    expect(Object.keys(dependencies).sort()).toEqual(
+      ["grafana-plugin-ts", ...TRACING_SDK_PACKAGES].sort(),
+    );
   });
 
   it("formats what it writes with the project's own prettier settings, as create-plugin writes them", async () => {

@@ -1,7 +1,13 @@
 // Tracing settings read as the Go SDK reads them (GF_INSTANCE_OTLP_*), its
 // samplers and propagators, and tracing off: no OpenTelemetry SDK, yet an
-// outgoing request still carries Grafana's trace context.
+// outgoing request still carries Grafana's trace context; which import
+// failures mean "tracing packages not installed".
 import { Metadata } from "@grpc/grpc-js";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { ROOT_CONTEXT, trace, TraceFlags, type TextMapGetter } from "@opentelemetry/api";
 import * as core from "@opentelemetry/core";
 import * as sdk from "@opentelemetry/sdk-trace";
@@ -19,6 +25,12 @@ import { otlpUrl, tracingConfigFromEnv } from "../runtime/sdk/tracing/config.js"
 import { JaegerPropagator } from "../runtime/sdk/tracing/jaeger-propagator.js";
 import { createPropagator } from "../runtime/sdk/tracing/propagator.js";
 import { createSampler, RateLimitingSampler } from "../runtime/sdk/tracing/sampler.js";
+import {
+  missingTracingPackage,
+  notInstalledMessage,
+} from "../runtime/sdk/tracing/tracing-packages.js";
+
+const run = promisify(execFile);
 
 let server: TestServer<(typeof protocol.pluginSets)[2]> | undefined;
 afterEach(async () => {
@@ -179,5 +191,54 @@ describe("tracing off", () => {
     });
     // No OpenTelemetry SDK registered: spans from the global tracer record nothing.
     expect(trace.getTracer("x").startSpan("s").isRecording()).toBe(false);
+  });
+});
+
+describe("tracing packages not installed", () => {
+  /** What real Node throws when `specifier` is imported from `dir`: its code and message. */
+  async function importError(dir: string, specifier: string): Promise<unknown> {
+    const script = `import(${JSON.stringify(specifier)}).then(() => console.log("{}"), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: dir,
+    });
+    const { code, message } = JSON.parse(stdout) as { code?: string; message?: string };
+    return Object.assign(new Error(message), { code });
+  }
+
+  it("names a tracing package Node cannot find, and nothing else", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gpts-tracing-missing-"));
+    try {
+      // Installed, but missing a dependency of its own: a broken install, not an optional peer left out.
+      const resources = join(dir, "node_modules/@opentelemetry/resources");
+      mkdirSync(resources, { recursive: true });
+      writeFileSync(
+        join(resources, "package.json"),
+        JSON.stringify({ name: "@opentelemetry/resources", type: "module", main: "index.js" }),
+      );
+      writeFileSync(join(resources, "index.js"), 'import "@opentelemetry/semantic-conventions";\n');
+      const core = join(dir, "node_modules/@opentelemetry/core");
+      mkdirSync(core, { recursive: true });
+      writeFileSync(
+        join(core, "package.json"),
+        JSON.stringify({ name: "@opentelemetry/core", type: "module", main: "index.js" }),
+      );
+      writeFileSync(join(core, "index.js"), "export const = 1;\n");
+
+      expect(missingTracingPackage(await importError(dir, "@opentelemetry/sdk-trace"))).toBe(
+        "@opentelemetry/sdk-trace",
+      );
+      const brokenInstall = await importError(dir, "@opentelemetry/resources");
+      expect((brokenInstall as { code?: string }).code).toBe("ERR_MODULE_NOT_FOUND");
+      expect(missingTracingPackage(brokenInstall)).toBeUndefined();
+      expect(missingTracingPackage(await importError(dir, "@opentelemetry/core"))).toBeUndefined();
+      expect(missingTracingPackage(await importError(dir, "left-pad"))).toBeUndefined();
+      // What a bundle built without the package throws in its place (packaging/sea-script.ts).
+      const bundled = Object.assign(new Error(notInstalledMessage("@opentelemetry/core")), {
+        code: "ERR_MODULE_NOT_FOUND",
+      });
+      expect(missingTracingPackage(bundled)).toBe("@opentelemetry/core");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

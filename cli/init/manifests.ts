@@ -3,6 +3,11 @@
  * existing one with the backend added) and src/plugin.json, with the rule a
  * plugin id must follow.
  */
+import {
+  installCommand,
+  TRACING_SDK_PACKAGES,
+  tracingPackageRangesIn,
+} from "../../runtime/sdk/tracing/tracing-packages.js";
 import { ownPackageJson, type OwnPackageJson } from "../own-package.js";
 import {
   RUNTIME_PACKAGE_NAME,
@@ -24,8 +29,30 @@ function devTools(own: OwnPackageJson): Record<string, string> {
   };
 }
 
+/** The OpenTelemetry SDK at the ranges this release is tested with (`init --tracing`). */
+export function tracingDependencies(
+  own: OwnPackageJson = ownPackageJson(),
+): Record<string, string> {
+  const ranges = tracingPackageRangesIn(own);
+  const unknown = TRACING_SDK_PACKAGES.filter((name) => !ranges[name]);
+  if (unknown.length > 0)
+    throw new InitError(
+      `grafana-plugin-ts's package.json states no version of ${unknown.join(", ")}`,
+    );
+  return ranges;
+}
+
+/** The command that adds the tracing packages to a project later. */
+export function tracingInstallCommand(): string {
+  return installCommand(TRACING_SDK_PACKAGES, tracingDependencies());
+}
+
 /** package.json of a new project depending on this release of grafana-plugin-ts. */
-export function fullPackageJson(name: string, library: LibraryDependencies): object {
+export function fullPackageJson(
+  name: string,
+  library: LibraryDependencies,
+  tracing = false,
+): object {
   const own = ownPackageJson();
   return {
     name,
@@ -38,7 +65,10 @@ export function fullPackageJson(name: string, library: LibraryDependencies): obj
       test: "grafana-plugin-ts build && vitest run",
       typecheck: "tsc --noEmit",
     },
-    dependencies: { [RUNTIME_PACKAGE_NAME]: library.runtime },
+    dependencies: {
+      [RUNTIME_PACKAGE_NAME]: library.runtime,
+      ...(tracing ? tracingDependencies(own) : {}),
+    },
     devDependencies: { [TOOLS_PACKAGE_NAME]: library.tools, ...devTools(own) },
   };
 }
@@ -47,6 +77,7 @@ export function fullPackageJson(name: string, library: LibraryDependencies): obj
 export function addBackendToPackageJson(
   pkg: Record<string, any>,
   library: LibraryDependencies,
+  tracing = false,
 ): object {
   const own = ownPackageJson();
   pkg.scripts = {
@@ -60,6 +91,9 @@ export function addBackendToPackageJson(
   };
   pkg.dependencies = { ...pkg.dependencies };
   pkg.dependencies[RUNTIME_PACKAGE_NAME] ??= library.runtime;
+  if (tracing)
+    for (const [name, range] of Object.entries(tracingDependencies(own)))
+      pkg.dependencies[name] ??= range;
   pkg.devDependencies = { ...pkg.devDependencies };
   pkg.devDependencies[TOOLS_PACKAGE_NAME] ??= library.tools;
   for (const [name, version] of Object.entries(devTools(own)))

@@ -22,6 +22,12 @@ export interface InitOptions {
    * "registry" (default, `^version`) or "local" (tarballs copied into vendor/).
    */
   library?: "registry" | "local";
+  /**
+   * Add the OpenTelemetry SDK, so the plugin traces when Grafana turns
+   * tracing on (runtime/sdk/tracing/tracing-packages.ts). Default false: it
+   * is ~24 MB of node_modules and a plugin runs without it.
+   */
+  tracing?: boolean;
   /** Told each long step (building or packing tarballs). */
   progress?: (step: string) => void;
 }

@@ -11,6 +11,7 @@ import {
   checkId,
   fullPackageJson,
   newPluginJson,
+  tracingInstallCommand,
   type PluginKind,
 } from "./manifests.js";
 import type { LibraryDependencies } from "./library-dependencies.js";
@@ -48,9 +49,10 @@ export function planFull(
     executable,
     backendOnly: false,
     capabilities,
+    tracing: options.tracing ?? false,
   });
   const files = new Map<string, string>([
-    ["package.json", json(fullPackageJson(slug(name), library))],
+    ["package.json", json(fullPackageJson(slug(name), library, options.tracing))],
     ["tsconfig.json", render("tsconfig.json.tmpl", vars)],
     ["vitest.config.ts", render("vitest.config.ts.tmpl", vars)],
     [".gitignore", render("gitignore.tmpl", vars)],
@@ -98,7 +100,15 @@ export function planBackendOnly(
   if (typeof pluginJson.executable !== "string" || !pluginJson.executable)
     pluginJson.executable = `gpx_${snake(displayName) || snake(id)}`;
   const executable = pluginJson.executable as string;
-  const vars = variables({ id, kind, displayName, executable, backendOnly: true, capabilities });
+  const vars = variables({
+    id,
+    kind,
+    displayName,
+    executable,
+    backendOnly: true,
+    capabilities,
+    tracing: options.tracing ?? false,
+  });
   const created = new Map<string, string>([
     ["tsconfig.backend.json", render("tsconfig.json.tmpl", vars)],
     ["vitest.backend.config.ts", render("vitest.config.ts.tmpl", vars)],
@@ -117,7 +127,7 @@ export function planBackendOnly(
     );
   const packageJson = JSON.parse(readFileSync(packageJsonPath, "utf8"));
   const files = new Map<string, string>([
-    ["package.json", json(addBackendToPackageJson(packageJson, library))],
+    ["package.json", json(addBackendToPackageJson(packageJson, library, options.tracing))],
     ["src/plugin.json", json(pluginJson)],
     ...created,
   ]);
@@ -141,6 +151,7 @@ function variables(p: {
   executable: string;
   backendOnly: boolean;
   capabilities: Capability[];
+  tracing: boolean;
 }): Vars {
   const ds = p.kind === "datasource";
   return {
@@ -165,6 +176,9 @@ function variables(p: {
     tsModuleResolution: p.backendOnly ? "Bundler" : "NodeNext",
     full: !p.backendOnly,
     backendOnly: p.backendOnly,
+    tracing: p.tracing,
+    noTracing: !p.tracing,
+    tracingInstall: tracingInstallCommand(),
     ...Object.fromEntries(CAPABILITIES.map((c) => [c, p.capabilities.includes(c)])),
   };
 }

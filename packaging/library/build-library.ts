@@ -92,11 +92,15 @@ async function stageAndPack(
   cpSync(join(repoRoot, "packages", pkg.dir, "README.md"), join(staged, "README.md"));
 
   const template = readJson(join(repoRoot, "packages", pkg.dir, "package.json"));
-  const names = new Set([...importedPackages(staged), ...Object.keys(template.dependencies ?? {})]);
+  const imported = importedPackages(staged);
+  const names = new Set([...imported, ...Object.keys(template.dependencies ?? {})]);
+  const { dependencies, optionalPeers } = splitOptionalPeers(names, pkg, imported, template.name);
   const manifest = {
     ...template,
     version: repoPackage.version,
-    dependencies: versionsFor(names, repoPackage, template.name),
+    dependencies: versionsFor(dependencies, repoPackage, template.name),
+    peerDependencies: versionsFor(optionalPeers, repoPackage, template.name),
+    peerDependenciesMeta: Object.fromEntries(optionalPeers.map((n) => [n, { optional: true }])),
     ...(template.devDependencies && {
       devDependencies: versionsFor(
         Object.keys(template.devDependencies),
@@ -115,6 +119,28 @@ async function stageAndPack(
   });
   const [packed] = JSON.parse(stdout) as { filename: string }[];
   return join(out, packed!.filename);
+}
+
+/**
+ * The package's dependencies apart from its optional peers. Every optional
+ * peer must still be imported: a stale list would publish a peer nothing
+ * loads, or hide a dependency that is no longer optional.
+ */
+function splitOptionalPeers(
+  names: Set<string>,
+  pkg: LibraryPackage,
+  imported: Set<string>,
+  packageName: string,
+): { dependencies: string[]; optionalPeers: string[] } {
+  const unused = pkg.optionalPeers.filter((name) => !imported.has(name));
+  if (unused.length > 0)
+    throw new LibraryBuildError(
+      `${packageName}: optional peers ${unused.join(", ")} are not imported by its compiled files: update runtime/sdk/tracing/tracing-packages.ts`,
+    );
+  return {
+    dependencies: [...names].filter((name) => !pkg.optionalPeers.includes(name)),
+    optionalPeers: [...pkg.optionalPeers].sort(),
+  };
 }
 
 function readJson(path: string): Record<string, any> {

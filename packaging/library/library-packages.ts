@@ -5,17 +5,33 @@
  * sources by `packages/<dir>/tsconfig.json`; `packages/<dir>/package.json`
  * states its name, exports and files.
  */
+import { TRACING_SDK_PACKAGES } from "../../runtime/sdk/tracing/tracing-packages.js";
+
 export interface LibraryPackage {
   /** Folder under packages/ with its package.json and tsconfig.json. */
   dir: "runtime" | "tools";
   /** Files and folders copied as they are (read at run time, not compiled). */
   assets: string[];
+  /**
+   * Imported packages published as optional peer dependencies instead of
+   * dependencies: npm does not install them unless the project asks.
+   */
+  optionalPeers: readonly string[];
 }
 
-export const RUNTIME_PACKAGE: LibraryPackage = { dir: "runtime", assets: [] };
+/**
+ * The OpenTelemetry SDK is an optional peer of both packages (the tools carry
+ * a copy of the runtime): see runtime/sdk/tracing/tracing-packages.ts.
+ */
+export const RUNTIME_PACKAGE: LibraryPackage = {
+  dir: "runtime",
+  assets: [],
+  optionalPeers: TRACING_SDK_PACKAGES,
+};
 
 export const TOOLS_PACKAGE: LibraryPackage = {
   dir: "tools",
+  optionalPeers: TRACING_SDK_PACKAGES,
   assets: [
     "bin/grafana-plugin-ts.js",
     "templates/init",

@@ -10,22 +10,17 @@ import type * as Core from "@opentelemetry/core";
 import type * as Exporter from "@opentelemetry/exporter-trace-otlp-grpc";
 import type * as Resources from "@opentelemetry/resources";
 import type * as SdkTrace from "@opentelemetry/sdk-trace";
-import {
-  context,
-  propagation,
-  trace,
-  type Attributes,
-  type TextMapPropagator,
-} from "@opentelemetry/api";
+import { context, propagation, trace, type Attributes } from "@opentelemetry/api";
 import { otlpUrl, type TracingConfig } from "./config.js";
 import { createPropagator } from "./propagator.js";
 import { createSampler } from "./sampler.js";
-
-export interface RunningTracerProvider {
-  propagator: TextMapPropagator;
-  /** Flushes the spans still batched, then stops exporting. */
-  shutdown(): Promise<void>;
-}
+import type { RunningTracerProvider } from "./tracing.js";
+import { tracingPackageRanges } from "./tracing-package-ranges.js";
+import {
+  installCommand,
+  missingTracingPackage,
+  type TracingSdkPackage,
+} from "./tracing-packages.js";
 
 export interface TracerProviderIdentity {
   serviceName: string;
@@ -46,16 +41,54 @@ export interface TracingModules {
   asyncHooks: typeof AsyncHooks;
 }
 
-/** The OpenTelemetry SDK packages, imported only when tracing is on. */
+/**
+ * The tracing packages (tracing-packages.ts) are not installed: the plugin
+ * runs without tracing, and `command` adds them.
+ */
+export class TracingPackagesMissingError extends Error {
+  override name = "TracingPackagesMissingError";
+  readonly command: string;
+  constructor(readonly missing: TracingSdkPackage[]) {
+    const command = installCommand(missing, tracingPackageRanges());
+    super(`${missing.join(", ")} not installed: add with \`${command}\``);
+    this.command = command;
+  }
+}
+
+/**
+ * The OpenTelemetry SDK packages, imported only when tracing is on (the
+ * specifiers stay literal for bundlers). Throws TracingPackagesMissingError
+ * when every failed import is a tracing package that is not installed; any
+ * other failure is rethrown as it is.
+ */
 export async function loadTracingModules(): Promise<TracingModules> {
-  const [sdk, exporter, resources, core, asyncHooks] = await Promise.all([
+  const results = await Promise.allSettled([
     import("@opentelemetry/sdk-trace"),
     import("@opentelemetry/exporter-trace-otlp-grpc"),
     import("@opentelemetry/resources"),
     import("@opentelemetry/core"),
     import("@opentelemetry/context-async-hooks"),
-  ]);
-  return { sdk, exporter, resources, core, asyncHooks };
+  ] as const);
+  const [sdk, exporter, resources, core, asyncHooks] = results;
+  if (
+    sdk.status === "fulfilled" &&
+    exporter.status === "fulfilled" &&
+    resources.status === "fulfilled" &&
+    core.status === "fulfilled" &&
+    asyncHooks.status === "fulfilled"
+  )
+    return {
+      sdk: sdk.value,
+      exporter: exporter.value,
+      resources: resources.value,
+      core: core.value,
+      asyncHooks: asyncHooks.value,
+    };
+  const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  const missing = failures.map(missingTracingPackage);
+  const other = failures.find((_, i) => missing[i] === undefined);
+  if (other !== undefined) throw other;
+  throw new TracingPackagesMissingError(missing as TracingSdkPackage[]);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type Attributes,
   type Span,
   type SpanOptions,
+  type TextMapPropagator,
   type Tracer,
 } from "@opentelemetry/api";
 import type { Logger } from "../../log/hclog.js";
@@ -23,7 +24,7 @@ import { tracingConfigFromEnv, type TracingConfig } from "./config.js";
 import {
   loadTracingModules,
   startTracerProvider,
-  type RunningTracerProvider,
+  TracingPackagesMissingError,
   type TracingModules,
 } from "./tracer-provider.js";
 
@@ -36,6 +37,17 @@ export interface TracingOptions {
   serviceVersion?: string;
   /** Added to the trace resource (the Go SDK's tracing.Opts.CustomAttributes). */
   attributes?: Attributes;
+}
+
+/**
+ * A started OpenTelemetry tracer provider. Declared here, not beside the
+ * provider, so the public declarations never name the OpenTelemetry SDK's
+ * types: those packages are optional (tracing-packages.ts).
+ */
+export interface RunningTracerProvider {
+  propagator: TextMapPropagator;
+  /** Flushes the spans still batched, then stops exporting. */
+  shutdown(): Promise<void>;
 }
 
 /** The SDK's handle on a started (or starting) tracing setup. */
@@ -99,6 +111,13 @@ export function setupTracing(options: TracingOptions, logger: Logger): PluginTra
           return running;
         },
         (error: unknown) => {
+          if (error instanceof TracingPackagesMissingError) {
+            logger.warn(
+              "Tracing disabled: Grafana turned tracing on, but the OpenTelemetry SDK is not installed",
+              { missing: error.missing.join(", "), install: error.command },
+            );
+            return undefined;
+          }
           logger.error("Tracing disabled: starting OpenTelemetry failed", {
             error: messageOf(error),
           });
