@@ -1,203 +1,261 @@
 /**
  * QueryData through the real go-plugin host (test/interop/gohost, Debian's
- * go-plugin 1.0.1, the way Grafana calls plugins), TypeScript plugins against
- * the Go plugin, interleaved in one run so machine noise hits all alike:
+ * go-plugin 1.0.1, the way Grafana calls plugins), five peers interleaved in
+ * one run so machine noise hits all alike:
  *
  * - go:         test/interop/goplugin, answers a fixed 22-byte "frame";
+ * - floor:      bench/peers/floor-plugin.ts, node:http2 and the ts-proto
+ *               codec, no gRPC library: the floor for any Node.js plugin;
+ * - naive:      bench/peers/naive-plugin.ts, grpc-js and the generated
+ *               service definitions, no runtime;
  * - ts-echo:    test/fixtures/plugins/echo-plugin.ts, the same answer served
  *               by our runtime (runtime + transport cost, like for like);
  * - ts-example: the example datasource (builds real Arrow frames; its cost
  *               is mostly frame building, shown for scale).
  *
- * Per concurrency (1, 8, 32): calls/s, p50, p99 (median of the rounds) and
- * the ratio to Go; then start-to-handshake time (median of 10 spawns) and
- * idle RSS (VmRSS after 1 s idle) per plugin.
+ * Per concurrency (1, 8, 32) and round: calls/s, p50, p99 of each peer, the
+ * peer order rotated each round; rows carry the median, the min–max and the
+ * per-round samples (goals.ts pairs them round by round). Then, spawns
+ * interleaved across peers: start to handshake and idle RSS (VmRSS after
+ * 1 s idle).
  *
- * Both TypeScript plugins run as the launcher `build` ships: one CommonJS
- * script (ts-echo from a temp dir, ts-example from its dist/).
+ * The Node peers run identically: one CommonJS script each, bundled as the
+ * launcher `build` ships (the example through `build` itself, into a temp dir).
  *
- * Run: npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo]
+ * Part of `npm run bench` (bench/main.ts); alone:
+ *   npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo] [--quick]
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { protocol } from "../output/glue.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
-import { startPlugin } from "../runtime/index.js";
-import { EXAMPLE_DIR, exampleExecutable } from "../test/support/example-plugin.js";
+import { timeToHandshake } from "../packaging/handshake-time.js";
+import { PROTOCOL_VERSIONS_ENV, UNIX_SOCKET_DIR_ENV } from "../runtime/go-plugin/environment.js";
+import { EXAMPLE_DIR, REPO_ROOT } from "../test/support/example-plugin.js";
 import { buildGoInterop, runGoHost } from "../test/support/go-interop.js";
 import { fixtureBundler } from "../test/support/runtime-helpers.js";
-import { median } from "./stats.js";
+import {
+  CONCURRENCY,
+  PEERS,
+  PLUGIN_START_SECTION,
+  QUERY_DATA_SECTION,
+  startRowName,
+  throughputRowName,
+  type Peer,
+} from "./query-data-rows.js";
+import { idleRssMiB } from "./idle-rss.js";
+import { formatSection, rowFromSamples, type BenchRow, type SectionReport } from "./report.js";
 
-const CONCURRENCY = [1, 8, 32];
+export interface QueryDataOptions {
+  /** Timed QueryData calls per peer, concurrency and round. */
+  calls: number;
+  rounds: number;
+  /** Untimed calls before each timed run. */
+  warmup: number;
+  /** Spawns per peer for start to handshake. */
+  startSpawns: number;
+  /** Starts per peer for idle RSS. */
+  rssStarts: number;
+  /** Only these peers (default: all). */
+  only?: readonly string[];
+}
+
+export const QUERY_DATA_FULL: QueryDataOptions = {
+  calls: 4000,
+  rounds: 3,
+  warmup: 300,
+  startSpawns: 10,
+  rssStarts: 3,
+};
+export const QUERY_DATA_QUICK: QueryDataOptions = {
+  calls: 300,
+  rounds: 1,
+  warmup: 30,
+  startSpawns: 2,
+  rssStarts: 1,
+};
 
 interface Target {
-  name: string;
+  peer: Peer;
   executable: string;
 }
 
-interface BenchLine {
+interface HostBenchLine {
   callsPerSec: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  error?: string;
 }
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: "string", default: "4000" },
-    rounds: { type: "string", default: "3" },
-    only: { type: "string" },
-  },
-});
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
-
-const go = await buildGoInterop();
-if (!go.ok) {
-  console.error(`bench needs the Go interop peers: ${go.reason}`);
-  process.exit(1);
-}
-const fixtures = fixtureBundler();
-await buildPlugin(EXAMPLE_DIR);
-const all: Target[] = [
-  { name: "go", executable: go.pluginPath },
-  { name: "ts-echo", executable: await fixtures.bundle("echo-plugin") },
-  { name: "ts-example", executable: exampleExecutable() },
-];
-const only = values.only?.split(",");
-const targets = all.filter((t) => !only || only.includes(t.name));
-const socketDir = await mkdtemp(join(tmpdir(), "gpts-bench-"));
-const env = { PLUGIN_UNIX_SOCKET_DIR: socketDir };
-
-console.log(
-  `QueryData via go-plugin ${go.goPluginVersion} host: ${calls} calls per run, ${rounds} rounds, ` +
-    `median shown; node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})\n`,
-);
-
-try {
-  await throughput();
-  await startTimes();
-  await idleRss();
-} finally {
-  await fixtures.cleanup();
-  await rm(socketDir, { recursive: true, force: true });
-}
-
-async function throughput(): Promise<void> {
-  console.log("conc  plugin       calls/s   p50 ms   p99 ms   calls/s vs go");
-  for (const concurrency of CONCURRENCY) {
-    const results = new Map<string, BenchLine[]>(targets.map((t) => [t.name, []]));
-    for (let round = 0; round < rounds; round++) {
-      // Rotate the order each round, so no plugin always runs first (or last).
-      for (let i = 0; i < targets.length; i++) {
-        const target = targets[(i + round) % targets.length];
-        results.get(target.name)!.push(await benchOnce(target, concurrency));
-      }
-    }
-    const goRate = median((results.get("go") ?? []).map((r) => r.callsPerSec));
-    for (const target of targets) {
-      const lines = results.get(target.name)!;
-      const rate = median(lines.map((l) => l.callsPerSec));
-      const errors = lines.reduce((n, l) => n + l.errors, 0);
-      console.log(
-        [
-          String(concurrency).padStart(4),
-          target.name.padEnd(11),
-          rate.toFixed(0).padStart(8),
-          median(lines.map((l) => l.p50Ms))
-            .toFixed(3)
-            .padStart(8),
-          median(lines.map((l) => l.p99Ms))
-            .toFixed(3)
-            .padStart(8),
-          (Number.isNaN(goRate) ? "" : `${(rate / goRate).toFixed(2)}x`).padStart(9),
-          errors ? `  (${errors} errors)` : "",
-        ].join(" "),
-      );
-    }
+/** The two sections: "query-data" (throughput) and "plugin-start" (start, RSS). */
+export async function benchQueryData(options: QueryDataOptions): Promise<SectionReport[]> {
+  for (const name of options.only ?? [])
+    if (!(PEERS as readonly string[]).includes(name))
+      throw new Error(`unknown peer "${name}": expected some of ${PEERS.join(", ")}`);
+  const go = await buildGoInterop();
+  if (!go.ok) throw new Error(`the QueryData bench needs the Go interop peers: ${go.reason}`);
+  const work = await mkdtemp(join(tmpdir(), "gpts-bench-"));
+  const fixtures = fixtureBundler();
+  const peers = fixtureBundler(join(REPO_ROOT, "bench", "peers"));
+  const env = { [UNIX_SOCKET_DIR_ENV]: work };
+  try {
+    const wanted = (peer: Peer) => !options.only || options.only.includes(peer);
+    const executables: Record<Peer, () => Promise<string>> = {
+      go: async () => go.pluginPath,
+      floor: () => peers.bundle("floor-plugin"),
+      naive: () => peers.bundle("naive-plugin"),
+      "ts-echo": () => fixtures.bundle("echo-plugin"),
+      "ts-example": async () =>
+        (await buildPlugin(EXAMPLE_DIR, { outDir: join(work, "example") })).executable,
+    };
+    const targets: Target[] = [];
+    for (const peer of PEERS.filter(wanted))
+      targets.push({ peer, executable: await executables[peer]() });
+    const machineNote = `go-plugin ${go.goPluginVersion} host; ${options.calls} calls per run, ${options.rounds} round(s), warm-up ${options.warmup}`;
+    const throughput = await measureThroughput(targets, options, env);
+    const start = await measureStart(targets, options, env);
+    return [
+      {
+        section: QUERY_DATA_SECTION,
+        title: "QueryData through the go-plugin host (median of rounds [min–max])",
+        rows: throughput.rows,
+        notes: [machineNote, ...throughput.notes],
+      },
+      {
+        section: PLUGIN_START_SECTION,
+        title: `start to handshake (${options.startSpawns} spawns) and idle RSS (${options.rssStarts} starts, VmRSS 1 s after the handshake)`,
+        rows: start,
+      },
+    ];
+  } finally {
+    await fixtures.cleanup();
+    await peers.cleanup();
+    await rm(work, { recursive: true, force: true });
   }
 }
 
-async function benchOnce(target: Target, concurrency: number): Promise<BenchLine> {
+async function measureThroughput(
+  targets: Target[],
+  options: QueryDataOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{ rows: BenchRow[]; notes: string[] }> {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  for (const concurrency of CONCURRENCY) {
+    const lines = new Map<Peer, HostBenchLine[]>(targets.map((t) => [t.peer, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate the order each round, so no peer always runs first (or last).
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(i + round) % targets.length]!;
+        lines.get(target.peer)!.push(await benchOnce(target, concurrency, options, env));
+      }
+    }
+    for (const { peer } of targets) {
+      const runs = lines.get(peer)!;
+      const rate = (metric: "calls/s" | "p50" | "p99") =>
+        throughputRowName(peer, concurrency, metric);
+      rows.push(
+        rowFromSamples(
+          rate("calls/s"),
+          "calls/s",
+          runs.map((r) => r.callsPerSec),
+        ),
+        rowFromSamples(
+          rate("p50"),
+          "ms",
+          runs.map((r) => r.p50Ms),
+        ),
+        rowFromSamples(
+          rate("p99"),
+          "ms",
+          runs.map((r) => r.p99Ms),
+        ),
+      );
+      const errors = runs.reduce((n, r) => n + r.errors, 0);
+      if (errors > 0)
+        notes.push(
+          `${peer} c=${concurrency}: ${errors} failed calls (${runs.find((r) => r.error)?.error})`,
+        );
+    }
+  }
+  return { rows, notes };
+}
+
+async function benchOnce(
+  target: Target,
+  concurrency: number,
+  options: QueryDataOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<HostBenchLine> {
   const run = await runGoHost(
     target.executable,
     [
       "-bench-query",
-      String(calls),
+      String(options.calls),
       "-concurrency",
       String(concurrency),
       "-warmup",
-      "300",
+      String(options.warmup),
       "-log-level",
       "error",
     ],
     { env, timeoutMs: 300_000 },
   );
   const line = run.lines.find((l) => l.call === "bench-query");
-  if (run.code !== 0 || !line)
-    throw new Error(`${target.name} c=${concurrency}: host exited ${run.code}\n${run.stderr}`);
-  return line as BenchLine;
-}
-
-/** Spawn → first stdout line (the handshake), as a host measures a plugin start. */
-async function startTimes(): Promise<void> {
-  console.log("\nstart to handshake (median of 10 spawns)");
-  for (const target of targets) {
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++) times.push(await timeToHandshake(target.executable));
-    console.log(
-      `  ${target.name.padEnd(11)} ${median(times).toFixed(1).padStart(7)} ms  (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`,
+  if (run.code !== 0 || !line || line.callsPerSec === undefined)
+    throw new Error(
+      `${target.peer} c=${concurrency}: host exited ${run.code}${line?.error ? `: ${line.error}` : ""}\n${run.stderr}`,
     );
-  }
+  return line as HostBenchLine;
 }
 
-function timeToHandshake(executable: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(executable, [], {
-      env: {
-        ...process.env,
-        ...env,
-        [protocol.handshake.magicCookieKey]: protocol.handshake.magicCookieValue,
-        PLUGIN_PROTOCOL_VERSIONS: "2",
-      },
-      stdio: ["pipe", "pipe", "ignore"],
-    });
-    child.once("error", reject);
-    createInterface({ input: child.stdout! }).once("line", () => {
-      const ms = performance.now() - started;
-      child.once("exit", () => resolve(ms));
-      child.kill("SIGKILL");
-    });
+/** Spawn → handshake line, then idle RSS; both interleaved across peers. */
+async function measureStart(
+  targets: Target[],
+  options: QueryDataOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<BenchRow[]> {
+  const hostEnv = {
+    ...env,
+    [protocol.handshake.magicCookieKey]: protocol.handshake.magicCookieValue,
+    [PROTOCOL_VERSIONS_ENV]: "2",
+  };
+  const starts = new Map<Peer, number[]>(targets.map((t) => [t.peer, []]));
+  for (let i = 0; i < options.startSpawns; i++)
+    for (const target of targets)
+      starts
+        .get(target.peer)!
+        .push((await timeToHandshake(target.executable, { env: hostEnv })).ms);
+  const rss = new Map<Peer, number[]>(targets.map((t) => [t.peer, []]));
+  for (let i = 0; i < options.rssStarts; i++)
+    for (const target of targets)
+      rss.get(target.peer)!.push(await idleRssMiB(target.executable, env));
+  return targets.flatMap(({ peer }) => [
+    rowFromSamples(startRowName(peer, "start"), "ms", starts.get(peer)!),
+    rowFromSamples(startRowName(peer, "rss"), "MiB", rss.get(peer)!),
+  ]);
+}
+
+// Run alone: print the two sections.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      calls: { type: "string" },
+      rounds: { type: "string" },
+      only: { type: "string" },
+      quick: { type: "boolean", default: false },
+    },
   });
-}
-
-async function idleRss(): Promise<void> {
-  console.log("\nidle RSS (VmRSS 1 s after the handshake, median of 3 starts)");
-  for (const target of targets) {
-    const samples: number[] = [];
-    for (let i = 0; i < 3; i++) samples.push(await rssAfterIdle(target.executable));
-    console.log(
-      `  ${target.name.padEnd(11)} ${median(samples).toFixed(1).padStart(7)} MiB  (${samples.map((s) => s.toFixed(1)).join(", ")})`,
-    );
-  }
-}
-
-async function rssAfterIdle(executable: string): Promise<number> {
-  const plugin = await startPlugin({
-    executable,
-    protocol,
-    env,
-    onLog: () => {},
-    onStdio: () => {},
+  const base = values.quick ? QUERY_DATA_QUICK : QUERY_DATA_FULL;
+  const sections = await benchQueryData({
+    ...base,
+    calls: values.calls ? Number(values.calls) : base.calls,
+    rounds: values.rounds ? Number(values.rounds) : base.rounds,
+    only: values.only?.split(","),
   });
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
-  await plugin.kill();
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+  for (const section of sections) console.log(`\n${formatSection(section)}`);
 }

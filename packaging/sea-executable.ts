@@ -4,9 +4,13 @@
  * Node.js installed (https://nodejs.org/api/single-executable-applications.html).
  *
  * 1. sea-config.json → `node --experimental-sea-config` writes the blob
- *    (script + code cache), using the same binary that will run it: the
- *    blob format and the code cache are tied to one Node version and arch.
- * 2. Copy that Node binary.
+ *    (script, plus a code cache when the target is this machine's arch).
+ *    The blob format is tied to one Node version, so the blob is made by a
+ *    binary of the embedded one's version that runs here: the embedded one
+ *    itself, or for another arch the same version for this arch. Node's
+ *    docs: a code cache or snapshot loads only on the platform that made
+ *    it, so a blob for another arch has neither.
+ * 2. Copy the Node binary to embed (optionally stripped of its symbols).
  * 3. postject writes the blob into a NODE_SEA_BLOB ELF note and flips the
  *    fuse, so the binary runs the blob instead of acting as `node`.
  * Linux binaries carry no signature to remove (macOS and Windows would).
@@ -16,7 +20,6 @@ import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { goArch } from "./plugin-json.js";
 
 const execFileP = promisify(execFile);
 
@@ -29,14 +32,23 @@ export interface SeaExecutableOptions {
   /** The CommonJS script to run (see sea-script.ts). */
   script: string;
   outFile: string;
-  /** A Node.js binary for the target platform; it also generates the blob, so it must run here. */
+  /** The Node.js binary to embed, for the target architecture. */
   nodeBinary: string;
+  /** A binary of the same Node.js version that runs here; it makes the blob. Default: nodeBinary. */
+  blobMaker?: string;
+  /** Compiled code in the blob; only when the target is this machine's arch. Default true. */
+  useCodeCache?: boolean;
+  /** Node.js options the executable always starts with (read by Node 24: checked with 24.22.3). */
+  execArgv?: string[];
+  /** A strip for the target arch (strip-tool.ts): embed the binary without its symbols. */
+  stripWith?: string;
   /** Scratch directory for sea-config.json and the blob. */
   workDir: string;
 }
 
 export async function buildSeaExecutable(options: SeaExecutableOptions): Promise<void> {
   await checkSeaCapable(options.nodeBinary);
+  const blobMaker = options.blobMaker ?? options.nodeBinary;
   const config = join(options.workDir, "sea-config.json");
   const blob = join(options.workDir, "sea-prep.blob");
   await writeFile(
@@ -48,43 +60,21 @@ export async function buildSeaExecutable(options: SeaExecutableOptions): Promise
       // but a plugin's stderr is its log stream, so keep it clean too.
       disableExperimentalSEAWarning: true,
       // Compiled code in the blob: about 20 % faster start for ~10 % more blob.
-      useCodeCache: true,
+      useCodeCache: options.useCodeCache ?? true,
       useSnapshot: false,
+      ...(options.execArgv?.length ? { execArgv: options.execArgv } : {}),
     }),
   );
-  await run(options.nodeBinary, ["--experimental-sea-config", config], options.workDir);
-  await copyFile(options.nodeBinary, options.outFile);
+  await run(blobMaker, ["--experimental-sea-config", config], options.workDir);
+  if (options.stripWith)
+    await run(options.stripWith, ["-o", options.outFile, options.nodeBinary], options.workDir);
+  else await copyFile(options.nodeBinary, options.outFile);
   await chmod(options.outFile, 0o755);
   await run(
     process.execPath,
     [postjectCli(), options.outFile, SEA_RESOURCE_NAME, blob, "--sentinel-fuse", SEA_SENTINEL_FUSE],
     options.workDir,
   );
-}
-
-export type NodeBinary = { ok: true; path: string } | { ok: false; reason: string };
-
-/**
- * The Node.js binary to embed for a Linux architecture (Go's names:
- * amd64, arm64). Only the running Node's own architecture is available:
- * another one would have to be downloaded, and a SEA can only embed a
- * binary of the target's architecture.
- */
-export function nodeBinaryFor(arch: string): NodeBinary {
-  const here = goArch();
-  if (process.platform !== "linux")
-    return {
-      ok: false,
-      reason: `packaging builds Linux executables and must run on Linux (this is ${process.platform})`,
-    };
-  if (arch === here) return { ok: true, path: process.execPath };
-  return {
-    ok: false,
-    reason:
-      `a single executable embeds a Node.js binary of its target architecture, and only ` +
-      `linux/${here} (${process.execPath}, ${process.version}) is on this machine; a linux/${arch} ` +
-      `Node.js ${process.version} binary cannot be fetched offline`,
-  };
 }
 
 /**

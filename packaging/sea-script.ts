@@ -14,12 +14,21 @@
  * The bundle's entry imports runtime/log/console-preload.ts before the
  * plugin's own: console output is logged, never printed on stdout, even when
  * it runs as the plugin's modules load, before serve() is called.
+ *
+ * The OpenTelemetry SDK is optional (runtime/sdk/tracing/tracing-packages.ts):
+ * bundled when the project has it, else left out with one line saying so.
  */
 import { builtinModules } from "node:module";
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { tracingPackageRanges } from "../runtime/sdk/tracing/tracing-package-ranges.js";
+import {
+  installCommand,
+  notInstalledMessage,
+  TRACING_SDK_PACKAGES,
+} from "../runtime/sdk/tracing/tracing-packages.js";
 
 export interface SeaScriptOptions {
   /** The plugin's main.ts (or .js). */
@@ -27,6 +36,8 @@ export interface SeaScriptOptions {
   outFile: string;
   /** Also write <outFile>.map, for `node --enable-source-maps` (stack traces with .ts lines). */
   sourcemap?: boolean;
+  /** Told what the build leaves out (tracing packages not installed); default: a line on stderr. */
+  notice?: (line: string) => void;
 }
 
 const BUILTIN_NAMESPACE = "sea-builtin";
@@ -38,6 +49,7 @@ const CONSOLE_PRELOAD = fileURLToPath(
 
 export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> {
   const entry = resolve(options.entry);
+  const tracing = optionalTracingPackages();
   const result = await build({
     // ES modules evaluate their imports in order: the preload runs first.
     stdin: {
@@ -53,7 +65,7 @@ export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> 
     platform: "node",
     target: "node20",
     format: "esm",
-    plugins: [builtinsThroughRequire()],
+    plugins: [builtinsThroughRequire(), tracing.plugin],
     // A script has no import.meta; in a SEA, __filename is the executable.
     define: { "import.meta": IMPORT_META },
     logLevel: "silent",
@@ -68,6 +80,13 @@ export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> 
       `${options.entry}: a single executable's main must be a script: ` +
         `it still imports ${statements.map((i) => i.path).join(", ")}`,
     );
+  if (tracing.missing.size > 0) {
+    const missing = TRACING_SDK_PACKAGES.filter((name) => tracing.missing.has(name));
+    (options.notice ?? ((line) => process.stderr.write(`${line}\n`)))(
+      `tracing packages not installed (${missing.join(", ")}): built without tracing; ` +
+        `to trace when Grafana turns tracing on: ${installCommand(missing, tracing.ranges())} and build again`,
+    );
+  }
   const code = result.outputFiles.find((f) => !f.path.endsWith(".map"))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
   if (!map) return writeFile(options.outFile, wrapAsScript(code));
@@ -86,7 +105,8 @@ function builtinsThroughRequire(): Plugin {
   return {
     name: "sea-builtins-through-require",
     setup(build) {
-      build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      // Digits too: node:http2, v8.
+      build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) => {
         if (!isBuiltin(args.path)) return undefined;
         // The shim's own require() is the real, external one.
         if (args.namespace === BUILTIN_NAMESPACE) return { path: args.path, external: true };
@@ -98,6 +118,58 @@ function builtinsThroughRequire(): Plugin {
       }));
     },
   };
+}
+
+const MISSING_NAMESPACE = "tracing-package-not-installed";
+const RESOLVING = Symbol("resolving an optional tracing package");
+const RANGES_MODULE = /[\\/]runtime[\\/]sdk[\\/]tracing[\\/]tracing-package-ranges\.[jt]s$/;
+
+/**
+ * Each tracing package the project cannot resolve becomes a module that
+ * throws what Node throws for a missing package (ERR_MODULE_NOT_FOUND,
+ * "Cannot find package '<name>'"), so the runtime logs its "tracing disabled,
+ * install …" warning when Grafana turns tracing on. Not an external import:
+ * a packaged executable ships without node_modules, so one could never
+ * resolve there, and how a SEA's main fails an import() differs by Node
+ * version; this fails the same way in every build.
+ * The runtime reads the packages' ranges from the package.json beside it
+ * (tracing-package-ranges.ts); a bundle has none, so that lookup runs here,
+ * on the runtime being bundled, and its answer is bundled instead.
+ */
+function optionalTracingPackages() {
+  const missing = new Set<string>();
+  let bundledRanges: Record<string, string> | undefined;
+  const names = TRACING_SDK_PACKAGES.map((n) => n.replace(/[/.-]/g, "\\$&")).join("|");
+  const plugin: Plugin = {
+    name: "optional-tracing-packages",
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${names})$`) }, async (args) => {
+        if (args.pluginData === RESOLVING) return undefined;
+        const found = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: RESOLVING,
+        });
+        if (found.errors.length === 0) return found;
+        missing.add(args.path);
+        return { path: args.path, namespace: MISSING_NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: MISSING_NAMESPACE }, (args) => ({
+        contents: `throw Object.assign(new Error(${JSON.stringify(notInstalledMessage(args.path))}), { code: "ERR_MODULE_NOT_FOUND" });`,
+        loader: "js",
+      }));
+      build.onLoad({ filter: RANGES_MODULE }, (args) => {
+        bundledRanges = tracingPackageRanges(pathToFileURL(args.path));
+        return {
+          contents: `export function tracingPackageRanges() { return ${JSON.stringify(bundledRanges)}; }`,
+          loader: "js",
+        };
+      });
+    },
+  };
+  // The bundled runtime's ranges; the tools' own (same release) if it was not reached.
+  return { plugin, missing, ranges: () => bundledRanges ?? tracingPackageRanges() };
 }
 
 /**

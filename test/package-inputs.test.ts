@@ -109,16 +109,78 @@ describe("package: a broken project writes nothing", () => {
     expectNothingWritten();
   });
 
-  it("says why an architecture without a local Node.js binary cannot be built", async () => {
+  it("says why an architecture cannot be built: --node current is this machine's only", async () => {
     await writeProject(goodPluginJson);
     const other = process.arch === "arm64" ? "amd64" : "arm64";
-    const failure = packagePlugin({ projectDir: project, outDir: out, arches: [other] });
+    const failure = packagePlugin({
+      projectDir: project,
+      outDir: out,
+      arches: [other],
+      node: "current",
+    });
     await expect(failure).rejects.toThrow(/no architecture can be built/);
     await expect(failure).rejects.toThrow(
-      new RegExp(
-        `${other}: a single executable embeds a Node.js binary of its target architecture`,
-      ),
+      new RegExp(`${other}: --node current embeds this machine's Node.js`),
     );
+    expectNothingWritten();
+  });
+
+  it("says npm has no Node.js binary package for linux/386", async () => {
+    await writeProject(goodPluginJson);
+    await expect(
+      packagePlugin({ projectDir: project, outDir: out, arches: ["386"] }),
+    ).rejects.toThrow(
+      /386: the npm registry has no official Node.js binary package for linux\/386/,
+    );
+    expectNothingWritten();
+  });
+
+  it("rejects a --node that is no version", async () => {
+    await writeProject(goodPluginJson);
+    await expect(
+      packagePlugin({
+        projectDir: project,
+        outDir: out,
+        node: "lts-latest",
+        nodeCacheDir: join(root, "cache"),
+      }),
+    ).rejects.toThrow(
+      /--node lts-latest: expected a Node.js version \(24.22.3\), a major line \(24\) or "current"/,
+    );
+    expectNothingWritten();
+  });
+
+  it("with the registry unreachable and nothing cached, names --node current", async () => {
+    await writeProject(goodPluginJson);
+    // A port nothing listens on, no retries, and an empty npm cache (npm would answer from it).
+    const npmEnv = {
+      npm_config_registry: "http://127.0.0.1:9/",
+      npm_config_fetch_retries: "0",
+      npm_config_cache: join(root, "npm-cache"),
+    };
+    const saved = Object.fromEntries(Object.keys(npmEnv).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, npmEnv);
+    try {
+      for (const node of ["24", "24.22.3"]) {
+        const failure = packagePlugin({
+          projectDir: project,
+          outDir: out,
+          node,
+          nodeCacheDir: join(root, "node-cache"),
+        });
+        await expect(failure).rejects.toThrow(
+          /from the npm registry.*(and none is cached|and it is not cached) in /,
+        );
+        await expect(failure).rejects.toThrow(
+          /--node current \(this machine's architecture only\)/,
+        );
+      }
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
+    expect(readdirSync(join(root, "node-cache", "24.22.3"))).toEqual([]);
     expectNothingWritten();
   });
 
@@ -179,6 +241,11 @@ describe("package: arguments", () => {
       arches: ["amd64", "arm64"],
       sign: undefined,
     });
+    expect(parsePackageArgs(["--node", "24.22.3", "--no-strip"], "/p")).toMatchObject({
+      node: "24.22.3",
+      strip: false,
+    });
+    expect(() => parsePackageArgs(["--node"], "/p")).toThrow(/--node needs a value/);
   });
 
   it("rejects unknown arguments and a second DIR", () => {

@@ -15,8 +15,11 @@ import { REPO_ROOT } from "./example-plugin.js";
 
 export const FIXTURES_DIR = join(REPO_ROOT, "test", "fixtures", "plugins");
 
-/** Bundles fixtures on demand into one temp dir per test file; cleanup() removes it. */
-export function fixtureBundler(): {
+/**
+ * Bundles fixtures (from `sourceDir`, default test/fixtures/plugins) on
+ * demand into one temp dir per test file; cleanup() removes it.
+ */
+export function fixtureBundler(sourceDir: string = FIXTURES_DIR): {
   bundle(name: string): Promise<string>;
   cleanup(): Promise<void>;
 } {
@@ -26,7 +29,7 @@ export function fixtureBundler(): {
     dir ??= mkdtemp(join(tmpdir(), "gpts-fixtures-"));
     const outFile = join(await dir, name);
     // The same CommonJS script `build` ships (outside any package, so Node reads it as CommonJS).
-    await bundleSeaScript({ entry: join(FIXTURES_DIR, `${name}.ts`), outFile });
+    await bundleSeaScript({ entry: join(sourceDir, `${name}.ts`), outFile });
     await writeFile(outFile, "#!/usr/bin/env node\n" + (await readFile(outFile, "utf8")));
     await chmod(outFile, 0o755);
     return outFile;

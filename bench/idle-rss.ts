@@ -1,0 +1,59 @@
+/** Idle memory of a plugin, as the QueryData and packaged sections report it. */
+import { readFileSync } from "node:fs";
+import { protocol } from "../output/glue.js";
+import { startPlugin } from "../runtime/index.js";
+
+/** VmRSS in MiB of `executable` started by our host, 1 s after its handshake. */
+export async function idleRssMiB(executable: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const plugin = await startPlugin({
+    executable,
+    protocol,
+    env,
+    onLog: () => {},
+    onStdio: () => {},
+  });
+  try {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
+    const kB = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    if (kB === undefined) throw new Error(`no VmRSS in /proc/${plugin.pid}/status`);
+    return Number(kB) / 1024;
+  } finally {
+    await plugin.kill();
+  }
+}
+
+/** VmRSS split as the kernel counts it, MiB: private memory and pages of mapped files. */
+export interface IdleMemory {
+  rss: number;
+  /** RssAnon: heap, stacks, compiled code; what each process pays on its own. */
+  anon: number;
+  /** RssFile: pages of the executable and libraries, shared with every process mapping them. */
+  file: number;
+}
+
+/** Like idleRssMiB, with the anonymous and file-backed parts of VmRSS. */
+export async function idleMemoryMiB(
+  executable: string,
+  env: NodeJS.ProcessEnv,
+): Promise<IdleMemory> {
+  const plugin = await startPlugin({
+    executable,
+    protocol,
+    env,
+    onLog: () => {},
+    onStdio: () => {},
+  });
+  try {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
+    const field = (name: string) => {
+      const kB = new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1];
+      if (kB === undefined) throw new Error(`no ${name} in /proc/${plugin.pid}/status`);
+      return Number(kB) / 1024;
+    };
+    return { rss: field("VmRSS"), anon: field("RssAnon"), file: field("RssFile") };
+  } finally {
+    await plugin.kill();
+  }
+}
