@@ -5,22 +5,7 @@ import { startPlugin } from "../runtime/index.js";
 
 /** VmRSS in MiB of `executable` started by our host, 1 s after its handshake. */
 export async function idleRssMiB(executable: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const plugin = await startPlugin({
-    executable,
-    protocol,
-    env,
-    onLog: () => {},
-    onStdio: () => {},
-  });
-  try {
-    await new Promise((done) => setTimeout(done, 1_000));
-    const status = readFileSync(`/proc/${plugin.pid}/status`, "utf8");
-    const kB = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    if (kB === undefined) throw new Error(`no VmRSS in /proc/${plugin.pid}/status`);
-    return Number(kB) / 1024;
-  } finally {
-    await plugin.kill();
-  }
+  return (await idleMemoryMiB(executable, env)).rss;
 }
 
 /** VmRSS split as the kernel counts it, MiB: private memory and pages of mapped files. */

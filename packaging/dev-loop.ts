@@ -25,6 +25,7 @@ import {
 } from "../runtime/plugin/standalone.js";
 import { buildPlugin, type BuiltPlugin } from "./build-plugin.js";
 import { processesRunning } from "./plugin-processes.js";
+import { PLUGIN_NODE_OPTIONS } from "./plugin-node-options.js";
 
 export interface DevLoopOptions {
   projectDir: string;
@@ -147,7 +148,7 @@ async function startServer(
   options: DevLoopOptions,
 ): Promise<RunningServer> {
   const inspectPort = options.inspectPort === undefined ? 9229 : options.inspectPort;
-  const nodeOptions = ["--enable-source-maps"];
+  const nodeOptions = [...PLUGIN_NODE_OPTIONS, "--enable-source-maps"];
   if (inspectPort !== null) nodeOptions.push(`--inspect=127.0.0.1:${inspectPort}`);
   let inspector: string | undefined;
   const { magicCookieKey, magicCookieValue } = protocol.handshake;

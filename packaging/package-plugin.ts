@@ -24,6 +24,7 @@ import { buildSeaExecutable } from "./sea-executable.js";
 import { stripToolFor } from "./strip-tool.js";
 import type { Signer } from "./sign.js";
 import { writeZip, type ZipEntry } from "./zip.js";
+import { PLUGIN_NODE_OPTIONS } from "./plugin-node-options.js";
 
 /** Linux architectures Grafana publishes plugins for, by Go's names. */
 export const LINUX_ARCHES = ["amd64", "arm64", "arm", "386"];
@@ -100,6 +101,7 @@ export async function packagePlugin(options: PackageOptions): Promise<PackageRes
         nodeBinary,
         blobMaker,
         useCodeCache: native,
+        execArgv: [...PLUGIN_NODE_OPTIONS],
         stripWith,
         workDir,
       });

@@ -1,5 +1,6 @@
 // The example datasource as Grafana runs it: built executable, started by the
 // TS host (startPlugin), called over go-plugin's gRPC with the typed clients.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../output/glue.js";
 import {
@@ -10,6 +11,7 @@ import {
 import { frameFromArrow, frameFromJSON, type Frame } from "../runtime/frames/index.js";
 import { startPlugin, type HostedPlugin } from "../runtime/index.js";
 import { exampleExecutable } from "./support/example-plugin.js";
+import { PLUGIN_NODE_OPTIONS } from "../packaging/plugin-node-options.js";
 
 let plugin: HostedPlugin<(typeof protocol.pluginSets)[2]>;
 
@@ -47,6 +49,12 @@ function query(refId: string, queryType: string, json: object, maxDataPoints = 5
 }
 
 describe("example timeseries datasource through startPlugin", () => {
+  it("runs under the Node.js options every plugin gets (plugin-node-options.ts)", () => {
+    // The launcher execs node: the plugin's own command line carries them.
+    const argv = readFileSync(`/proc/${plugin.pid}/cmdline`, "utf8").split("\0");
+    for (const option of PLUGIN_NODE_OPTIONS) expect(argv).toContain(option);
+  });
+
   it("CheckHealth is OK with good settings and ERROR naming the problem with bad ones", async () => {
     const ok = await plugin.clients.diagnostics.checkHealth({
       pluginContext: pluginContext({ maxSeriesCount: 5 }),
