@@ -19,19 +19,24 @@
  * interleaved across peers: start to handshake and idle RSS (VmRSS after
  * 1 s idle).
  *
- * The Node peers run identically: one CommonJS script each, bundled as the
- * launcher `build` ships (the example through `build` itself, into a temp dir).
+ * The Node peers run identically: one CommonJS script each, bundled as
+ * `build` bundles. Ours run as `build` ships them, behind its sh launcher with
+ * the Node.js options every plugin gets (packaging/plugin-node-options.ts; the
+ * example through `build` itself, into a temp dir); floor and naive run under
+ * plain `node`, as their authors would.
  *
  * Part of `npm run bench` (bench/main.ts); alone:
  *   npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo] [--quick]
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { protocol } from "../output/glue.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
+import { nodeLauncher } from "../packaging/node-launcher.js";
+import { PLUGIN_NODE_OPTIONS } from "../packaging/plugin-node-options.js";
 import { timeToHandshake } from "../packaging/handshake-time.js";
 import { PROTOCOL_VERSIONS_ENV, UNIX_SOCKET_DIR_ENV } from "../runtime/go-plugin/environment.js";
 import { EXAMPLE_DIR, REPO_ROOT } from "../test/support/example-plugin.js";
@@ -98,6 +103,18 @@ interface HostBenchLine {
   error?: string;
 }
 
+/** `script` behind the launcher `build` writes (it runs `<launcher>.cjs`). */
+async function asBuildShipsIt(script: string, name: string): Promise<string> {
+  const launcher = `${script}-launcher`;
+  await copyFile(script, `${launcher}.cjs`);
+  await writeFile(
+    launcher,
+    nodeLauncher({ pluginId: name, nodeOptions: [...PLUGIN_NODE_OPTIONS] }),
+  );
+  await chmod(launcher, 0o755);
+  return launcher;
+}
+
 /** The two sections: "query-data" (throughput) and "plugin-start" (start, RSS). */
 export async function benchQueryData(options: QueryDataOptions): Promise<SectionReport[]> {
   for (const name of options.only ?? [])
@@ -115,7 +132,7 @@ export async function benchQueryData(options: QueryDataOptions): Promise<Section
       go: async () => go.pluginPath,
       floor: () => peers.bundle("floor-plugin"),
       naive: () => peers.bundle("naive-plugin"),
-      "ts-echo": () => fixtures.bundle("echo-plugin"),
+      "ts-echo": async () => asBuildShipsIt(await fixtures.bundle("echo-plugin"), "ts-echo"),
       "ts-example": async () =>
         (await buildPlugin(EXAMPLE_DIR, { outDir: join(work, "example") })).executable,
     };
