@@ -16,6 +16,7 @@ const e2e = [
   "test/generator-pipeline.test.ts",
   "test/generator-versions.test.ts",
   "test/interop-*.test.ts",
+  "test/package-inputs.test.ts",
   "test/package-sea.test.ts",
   "test/protocol-usage.test.ts",
   "test/package-sign.test.ts",
