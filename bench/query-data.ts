@@ -36,7 +36,6 @@ import { parseArgs } from "node:util";
 import { protocol } from "../output/glue.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
 import { nodeLauncher } from "../packaging/node-launcher.js";
-import { PLUGIN_NODE_OPTIONS } from "../packaging/plugin-node-options.js";
 import { timeToHandshake } from "../packaging/handshake-time.js";
 import { PROTOCOL_VERSIONS_ENV, UNIX_SOCKET_DIR_ENV } from "../runtime/go-plugin/environment.js";
 import { EXAMPLE_DIR, REPO_ROOT } from "../test/support/example-plugin.js";
@@ -107,10 +106,7 @@ interface HostBenchLine {
 async function asBuildShipsIt(script: string, name: string): Promise<string> {
   const launcher = `${script}-launcher`;
   await copyFile(script, `${launcher}.cjs`);
-  await writeFile(
-    launcher,
-    nodeLauncher({ pluginId: name, nodeOptions: [...PLUGIN_NODE_OPTIONS] }),
-  );
+  await writeFile(launcher, nodeLauncher({ pluginId: name }));
   await chmod(launcher, 0o755);
   return launcher;
 }

@@ -23,7 +23,6 @@ import { nodeLauncher } from "./node-launcher.js";
 import { entryPoint } from "./plugin-files.js";
 import { executableFileName, readPluginJson } from "./plugin-json.js";
 import { bundleSeaScript } from "./sea-script.js";
-import { PLUGIN_NODE_OPTIONS } from "./plugin-node-options.js";
 
 export interface BuildOptions {
   /** Default: <projectDir>/dist. */
@@ -61,7 +60,7 @@ export async function buildPlugin(
     executable,
     nodeLauncher({
       pluginId: plugin.id,
-      nodeOptions: [...PLUGIN_NODE_OPTIONS, ...(sourcemap ? ["--enable-source-maps"] : [])],
+      nodeOptions: sourcemap ? ["--enable-source-maps"] : [],
     }),
   );
   chmodSync(executable, 0o755);

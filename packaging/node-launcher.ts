@@ -12,19 +12,22 @@
  * env(1) would.
  */
 
+import { PLUGIN_NODE_OPTIONS } from "./plugin-node-options.js";
+
 export interface NodeLauncherOptions {
   /** The plugin id, for the error message. */
   pluginId: string;
   /** Absolute path of the Node.js binary to run; default: the one running this. */
   nodePath?: string;
-  /** Node.js options before the script (e.g. --enable-source-maps). */
+  /** Node.js options before the script, after PLUGIN_NODE_OPTIONS (e.g. --enable-source-maps). */
   nodeOptions?: string[];
 }
 
 /** The launcher's text. `"$0.cjs"` works whichever path the host started it by. */
 export function nodeLauncher(options: NodeLauncherOptions): string {
   const nodePath = options.nodePath ?? process.execPath;
-  const args = [...(options.nodeOptions ?? []).map(shellQuote), '"$0.cjs"', '"$@"'].join(" ");
+  const nodeOptions = [...PLUGIN_NODE_OPTIONS, ...(options.nodeOptions ?? [])];
+  const args = [...nodeOptions.map(shellQuote), '"$0.cjs"', '"$@"'].join(" ");
   return [
     "#!/bin/sh",
     `# Written by grafana-plugin-ts build: runs ${options.pluginId}'s bundled plugin with the`,

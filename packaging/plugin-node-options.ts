@@ -1,6 +1,6 @@
 /**
- * Node.js options every plugin runs with: the sh launcher of `build` passes
- * them, `dev` too, and `package` writes them into the single executable's
+ * Node.js options every plugin runs with: the sh launcher (node-launcher.ts)
+ * passes them, `dev` too, and `package` writes them into the single executable's
  * `execArgv` (read by Node.js 24; an executable embedding Node 20 through
  * `--node current` runs without them).
  *

@@ -24,22 +24,17 @@ export function writeAllSync(
   text: string | Uint8Array,
   maxWaitMs = MAX_WRITE_WAIT_MS,
 ): boolean {
-  if (typeof text === "string") {
-    // The common case, a whole line written at once, needs no Buffer copy of the string.
-    const written = tryWrite(fd, text);
-    if (written === undefined) text = Buffer.from(text);
-    else {
-      const length = Buffer.byteLength(text);
-      if (written === length) return true;
-      text = Buffer.from(text).subarray(written);
-    }
-  }
-  let bytes = text;
+  // A string goes to writeSync as it is: the common case, a whole line in one
+  // write, then needs no Buffer copy of it.
+  let pending: string | Uint8Array = text;
   let waitedMs = 0;
   let pauseMs = 1;
-  while (bytes.length > 0) {
+  while (pending.length > 0) {
     try {
-      bytes = bytes.subarray(writeSync(fd, bytes));
+      pending =
+        typeof pending === "string"
+          ? unwritten(pending, writeSync(fd, pending))
+          : pending.subarray(writeSync(fd, pending));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
       if (waitedMs >= maxWaitMs) return false;
@@ -51,12 +46,8 @@ export function writeAllSync(
   return true;
 }
 
-/** Bytes written, or undefined when the descriptor would block (EAGAIN). */
-function tryWrite(fd: number, text: string): number | undefined {
-  try {
-    return writeSync(fd, text);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-    return undefined;
-  }
+/** What is left of `text` after its first `written` bytes. */
+function unwritten(text: string, written: number): Uint8Array {
+  if (written === Buffer.byteLength(text)) return new Uint8Array(0);
+  return Buffer.from(text).subarray(written);
 }
