@@ -61,13 +61,18 @@ export function grpcMethod<Req, Res>(
     originalName,
     requestStream,
     responseStream,
-    requestSerialize: (value: Req): Buffer => Buffer.from(request.encode(value).finish()),
+    requestSerialize: (value: Req): Buffer => bufferOf(request.encode(value).finish()),
     requestDeserialize: (value: Buffer): Req =>
       request.decode(strictReader(checkWireFormat(value, requestWire))),
-    responseSerialize: (value: Res): Buffer => Buffer.from(response.encode(value).finish()),
+    responseSerialize: (value: Res): Buffer => bufferOf(response.encode(value).finish()),
     responseDeserialize: (value: Buffer): Res =>
       response.decode(strictReader(checkWireFormat(value, responseWire))),
   };
+}
+
+/** The writer's fresh bytes as a Buffer, without copying them (grpc-js wants a Buffer). */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -227,7 +232,10 @@ function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; 
       }
       return controller.signal;
     },
-    metadata: call.metadata,
+    // On first use too: the node:http2 server builds it from the headers only when asked.
+    get metadata() {
+      return call.metadata;
+    },
     get deadline() {
       const deadlineMs = deadlineMillis(call.getDeadline());
       return Number.isFinite(deadlineMs) ? new Date(deadlineMs) : undefined;

@@ -9,7 +9,7 @@
  * this stream Grafana discards. The stream stays open, as a quiet Go plugin's
  * does, until the call ends or the plugin stops.
  */
-import type { Server } from "@grpc/grpc-js";
+import type { GrpcServing } from "./serving/grpc-serving.js";
 import { HealthService } from "../../output/grpc/health/v1/health.grpc.js";
 import { createGRPCBrokerService } from "../../output/plugin/grpc_broker.adapters.js";
 import { GRPCBrokerService } from "../../output/plugin/grpc_broker.grpc.js";
@@ -30,7 +30,7 @@ export interface GoPluginServiceHooks {
   onShutdown(): void;
 }
 
-export function addGoPluginServices(server: Server, hooks: GoPluginServiceHooks): void {
+export function addGoPluginServices(server: GrpcServing, hooks: GoPluginServiceHooks): void {
   server.addService(
     HealthService,
     createHealthService(healthHandler([GO_PLUGIN_HEALTH_SERVICE, ""])),

@@ -10,7 +10,6 @@ import { chmodSync, chownSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ServerCredentials, type Server } from "@grpc/grpc-js";
 import {
   MAX_PORT_ENV,
   MIN_PORT_ENV,
@@ -30,25 +29,20 @@ export class ListenerError extends Error {
   override name = "ListenerError";
 }
 
-export async function listen(
-  server: Server,
-  credentials: ServerCredentials,
-  env: NodeJS.ProcessEnv,
-): Promise<ListenAddress> {
+/** Binds the server to `unix:<path>` or `<host>:<port>`; resolves the port (0 for unix). */
+export type Bind = (target: string) => Promise<number>;
+
+export async function listen(bind: Bind, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
   const transport = (
     env[TRANSPORT_ENV] ?? (process.platform === "win32" ? "tcp" : "unix")
   ).toLowerCase();
-  if (transport === "tcp") return listenTcp(server, credentials, env);
+  if (transport === "tcp") return listenTcp(bind, env);
   if (transport !== "unix")
     throw new ListenerError(`${TRANSPORT_ENV}="${env[TRANSPORT_ENV]}": expected "unix" or "tcp"`);
-  return listenUnix(server, credentials, env);
+  return listenUnix(bind, env);
 }
 
-async function listenUnix(
-  server: Server,
-  credentials: ServerCredentials,
-  env: NodeJS.ProcessEnv,
-): Promise<ListenAddress> {
+async function listenUnix(bind: Bind, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
   const dir = env[UNIX_SOCKET_DIR_ENV] || tmpdir();
   const path = join(dir, `plugin${randomBytes(6).toString("hex")}`);
   const group = env[UNIX_SOCKET_GROUP_ENV];
@@ -57,7 +51,7 @@ async function listenUnix(
   // born with its final mode: 0600, or 0660 for a group (owner set below).
   const previousUmask = process.umask(group ? 0o117 : 0o177);
   try {
-    await bind(server, `unix:${path}`, credentials);
+    await bind(`unix:${path}`);
   } catch (error) {
     throw new ListenerError(
       `cannot listen on unix socket ${path} (${UNIX_SOCKET_DIR_ENV}=${env[UNIX_SOCKET_DIR_ENV] ?? "unset"}): ${(error as Error).message}`,
@@ -75,18 +69,14 @@ async function listenUnix(
   return { network: "unix", address: path };
 }
 
-async function listenTcp(
-  server: Server,
-  credentials: ServerCredentials,
-  env: NodeJS.ProcessEnv,
-): Promise<ListenAddress> {
+async function listenTcp(bind: Bind, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
   const min = portFrom(env, MIN_PORT_ENV, DEFAULT_PORT_RANGE.min);
   const max = portFrom(env, MAX_PORT_ENV, DEFAULT_PORT_RANGE.max);
   if (min > max) throw new ListenerError(`${MIN_PORT_ENV}=${min} is above ${MAX_PORT_ENV}=${max}`);
   let last: unknown;
   for (let port = min; port <= max; port++) {
     try {
-      const bound = await bind(server, `127.0.0.1:${port}`, credentials);
+      const bound = await bind(`127.0.0.1:${port}`);
       return { network: "tcp", address: `127.0.0.1:${bound}` };
     } catch (error) {
       last = error;
@@ -94,12 +84,6 @@ async function listenTcp(
   }
   throw new ListenerError(
     `no free TCP port on 127.0.0.1 in ${min}..${max}: ${(last as Error)?.message ?? "range empty"}`,
-  );
-}
-
-function bind(server: Server, target: string, credentials: ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(target, credentials, (error, port) => (error ? reject(error) : resolve(port))),
   );
 }
 

@@ -7,7 +7,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { writeSync } from "node:fs";
-import { Server, ServerCredentials, type ChannelOptions } from "@grpc/grpc-js";
+import type { ChannelOptions } from "@grpc/grpc-js";
 import { captureConsole } from "../log/console-capture.js";
 import { createLogger, type Logger } from "../log/hclog.js";
 import type {
@@ -19,14 +19,17 @@ import type {
 import { KILL_GRACE_MS, NOT_A_PLUGIN_MESSAGE } from "../go-plugin/constants.js";
 import { CLIENT_CERT_ENV, PROTOCOL_VERSIONS_ENV } from "../go-plugin/environment.js";
 import { encodeHandshakeCert, generateCertificate } from "../go-plugin/mtls.js";
-import {
-  NODE_20_RESET_WARNING,
-  nodeHonoursStreamResetLimits,
-  raiseStreamResetLimits,
-} from "./stream-reset-limits.js";
+import { NODE_20_RESET_WARNING, nodeHonoursStreamResetLimits } from "./stream-reset-limits.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
 import { guardCrashes } from "./crash-guard.js";
-import { grpcFramingChecks } from "./grpc-framing-checks.js";
+import {
+  chooseGrpcServer,
+  type GrpcServerKind,
+  type GrpcServing,
+  type TlsIdentity,
+} from "./serving/grpc-serving.js";
+import { grpcJsServing } from "./serving/grpc-js-serving.js";
+import { nodeHttp2Serving } from "./serving/node-http2-serving.js";
 import { writeHandshakeLine } from "./handshake.js";
 import { watchLifecycle } from "./lifecycle.js";
 import { listen, type ListenAddress } from "./listener.js";
@@ -53,7 +56,12 @@ export interface ServeOptions<G extends ProtocolGlue> {
   env?: NodeJS.ProcessEnv;
   /** Largest request accepted; default 16 MiB, the Go SDK's default. */
   maxReceiveMessageBytes?: number;
-  /** Extra grpc-js server options. */
+  /**
+   * The gRPC server: "node-http2" (default; ours, on node:http2) or "grpc-js".
+   * Default: GF_PLUGIN_TS_GRPC_SERVER, else "node-http2".
+   */
+  grpcServer?: GrpcServerKind;
+  /** Extra grpc-js server options (the "grpc-js" server only). */
   grpcOptions?: ChannelOptions;
   /**
    * How long in-flight calls may finish on shutdown before they are cut;
@@ -117,14 +125,8 @@ export async function serve<G extends ProtocolGlue>(
     }
     const stopped = new AbortController();
     let stopping: Promise<void> | undefined;
-    const server = new Server({
-      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE,
-      "grpc.max_send_message_length": -1,
-      ...options.grpcOptions,
-      // Malformed framing gets grpc-go's answers (see grpc-framing-checks.ts).
-      interceptors: [grpcFramingChecks((message) => logger.warn(message))],
-    });
-    raiseStreamResetLimits(server);
+    const { tls, certField } = await tlsIdentity(env);
+    const server = createServing(options, env, tls, logger);
     if (!nodeHonoursStreamResetLimits()) logger.warn(NODE_20_RESET_WARNING);
     const stop = (reason: string, exitCode = 0): Promise<void> =>
       (stopping ??= shutdown(
@@ -146,8 +148,7 @@ export async function serve<G extends ProtocolGlue>(
           ? logger.debug("Shutdown ignored: this standalone server outlives its hosts")
           : void stop("Shutdown requested by the host"),
     });
-    const { credentials, certField } = await serverCredentials(env);
-    const address = await listen(server, credentials, env);
+    const address = await listen(server.bind, env);
     // Signal handlers go in before the handshake: a host may SIGTERM as soon as it has read it.
     watchLifecycle(logger, env, (reason) => void stop(reason));
     guardCrashes(logger, (reason) => void stop(reason, 1));
@@ -158,6 +159,7 @@ export async function serve<G extends ProtocolGlue>(
     );
     logger.debug("plugin serving", {
       protocol_version: version,
+      grpc_server: server.kind,
       network: address.network,
       address: address.address,
     });
@@ -193,8 +195,30 @@ function handlersByVersion<G extends ProtocolGlue>(
   return map;
 }
 
+function createServing<G extends ProtocolGlue>(
+  options: ServeOptions<G>,
+  env: NodeJS.ProcessEnv,
+  tls: TlsIdentity | undefined,
+  logger: Logger,
+): GrpcServing {
+  const kind = chooseGrpcServer(options.grpcServer, env);
+  const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE;
+  if (kind === "grpc-js")
+    return grpcJsServing({
+      maxReceiveMessageBytes,
+      tls,
+      grpcOptions: options.grpcOptions,
+      onDrift: (message) => logger.warn(message),
+    });
+  if (options.grpcOptions && Object.keys(options.grpcOptions).length > 0)
+    throw new ServeError(
+      `grpcOptions (${Object.keys(options.grpcOptions).join(", ")}) apply to the grpc-js server only: set grpcServer: "grpc-js" to use them`,
+    );
+  return nodeHttp2Serving({ maxReceiveMessageBytes, tls });
+}
+
 function registerPluginSet(
-  server: Server,
+  server: GrpcServing,
   set: PluginSetDefinition,
   handlers: Record<string, object>,
   logger: Logger,
@@ -219,15 +243,16 @@ function registerPluginSet(
   }
 }
 
-async function serverCredentials(
+/** AutoMTLS when the host sent its certificate: ours is generated per start. */
+async function tlsIdentity(
   env: NodeJS.ProcessEnv,
-): Promise<{ credentials: ServerCredentials; certField: string }> {
+): Promise<{ tls: TlsIdentity | undefined; certField: string }> {
   const clientCert = env[CLIENT_CERT_ENV];
-  if (!clientCert) return { credentials: ServerCredentials.createInsecure(), certField: "" };
+  if (!clientCert) return { tls: undefined, certField: "" };
   if (!clientCert.includes("-----BEGIN CERTIFICATE-----"))
     throw new ServeError(`${CLIENT_CERT_ENV} is set but holds no PEM certificate`);
   try {
-    // grpc-js would take a broken certificate and then refuse every connection silently.
+    // A TLS server would take a broken certificate and then refuse every connection silently.
     new X509Certificate(clientCert);
   } catch (error) {
     throw new ServeError(
@@ -235,12 +260,10 @@ async function serverCredentials(
     );
   }
   const cert = await generateCertificate();
-  const credentials = ServerCredentials.createSsl(
-    Buffer.from(clientCert),
-    [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
-    true,
-  );
-  return { credentials, certField: encodeHandshakeCert(cert.der) };
+  return {
+    tls: { clientCaPem: clientCert, keyPem: cert.keyPem, certPem: cert.certPem },
+    certField: encodeHandshakeCert(cert.der),
+  };
 }
 
 /** How long `onStop` may take before the plugin exits anyway. */
@@ -271,7 +294,7 @@ async function runOnStop(
 }
 
 function shutdown(
-  server: Server,
+  server: GrpcServing,
   stopped: AbortController,
   logger: Logger,
   reason: string,
