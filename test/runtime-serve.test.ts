@@ -23,6 +23,7 @@ import {
   type StartPluginOptions,
 } from "../runtime/index.js";
 import { decodeHandshakeCert, generateCertificate } from "../runtime/go-plugin/mtls.js";
+import { GRPC_SERVERS, GRPC_SERVER_ENV } from "../runtime/plugin/serving/grpc-serving.js";
 import {
   exitWithin,
   fixtureBundler,
@@ -252,9 +253,11 @@ describe("serve: listeners", () => {
   });
 });
 
-describe("serve: AutoMTLS", () => {
+// TLS is set up by each gRPC server its own way: both are checked.
+describe.each(GRPC_SERVERS)("serve: AutoMTLS on the %s server", (server) => {
+  const env = { [GRPC_SERVER_ENV]: server };
   it("sends its certificate in the handshake and serves the host that holds PLUGIN_CLIENT_CERT", async () => {
-    const { plugin } = await start({ autoMTLS: true });
+    const { plugin } = await start({ autoMTLS: true, env });
     expect(plugin.handshake.cert).toMatch(/^[A-Za-z0-9+/]+$/);
     const reply = await plugin.clients.diagnostics.checkHealth({});
     expect(reply).toMatchObject({
@@ -276,7 +279,7 @@ describe("serve: AutoMTLS", () => {
   });
 
   it("refuses a client with another self-signed certificate, and one without any", async () => {
-    const { plugin } = await start({ autoMTLS: true });
+    const { plugin } = await start({ autoMTLS: true, env });
     const pluginCert = Buffer.from(decodeHandshakeCert(plugin.handshake.cert!));
     const intruderCert = await generateCertificate();
     const tls = {
