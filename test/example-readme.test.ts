@@ -1,4 +1,4 @@
-// The README's ten-line QueryData handler (examples/readme-sine) builds, starts
+// The README's dozen-line QueryData handler (examples/readme-sine) builds, starts
 // through the go-plugin handshake and answers with a time series frame.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { protocol } from "grafana-plugin-ts/output/glue.js";
-import { createPlugin, QueryTypeMux, serve } from "grafana-plugin-ts/runtime";
+import { createPlugin, disposePlugin, QueryTypeMux, serve } from "grafana-plugin-ts/runtime";
 import { float64Field, newFrame, timeField } from "grafana-plugin-ts/runtime/frames";
 
 const queries = new QueryTypeMux().handle("", ({ timeRange: { fromMs, toMs } }) => {
@@ -7,4 +7,6 @@ const queries = new QueryTypeMux().handle("", ({ timeRange: { fromMs, toMs } }) 
   const values = times.map((t) => Math.sin(t / 60_000));
   return newFrame("sine", timeField("time", times), float64Field("value", values));
 });
-await serve({ protocol, handlers: createPlugin({ queryData: queries }) });
+const handlers = createPlugin({ queryData: queries });
+// onStop: instances are disposed and pending spans flushed before the plugin exits.
+await serve({ protocol, handlers, onStop: () => disposePlugin(handlers) });
