@@ -25,14 +25,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocol } from "../../output/glue.js";
 import * as pb from "../../output/pluginv2/backend.js";
 import { startPlugin, type HostedPlugin } from "../../runtime/index.js";
+import { GRPC_SERVERS, GRPC_SERVER_ENV } from "../../runtime/plugin/serving/grpc-serving.js";
 import { exchange, openSession, type ExchangeResult } from "../support/grpc-exchange.js";
 import { buildGoInterop, runGoHost } from "../support/go-interop.js";
 import { grpcFrame } from "../support/raw-grpc.js";
 import { fixtureBundler, sleep, waitUntil } from "../support/runtime-helpers.js";
 
-/** The variable a plugin picks its gRPC server with (read by serve()). */
-const SERVER_ENV = "GF_PLUGIN_TS_GRPC_SERVER";
-const SERVERS = ["grpc-js", "node-http2"] as const;
+const SERVER_ENV = GRPC_SERVER_ENV;
+const SERVERS = GRPC_SERVERS;
 
 const QUERY_DATA = "/pluginv2.Data/QueryData";
 const MiB = 1024 * 1024;
