@@ -13,7 +13,7 @@
  * writes bench/results/partial.json and partial.svg instead, so a smoke run
  * never replaces the published figures.
  *
- *   npm run bench [-- --quick] [-- --only query-data,frames]
+ *   npm run bench [-- --quick] [-- --only query-data,frames] [-- --node current]
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
@@ -30,7 +30,7 @@ type Runner = (options: SectionOptions) => Promise<SectionReport | SectionReport
 /** Quick and full QueryData settings (query-data.ts), also for the chart's round count. */
 const queryDataSettings = async (quick: boolean) => {
   const { QUERY_DATA_FULL, QUERY_DATA_QUICK } = await import("./query-data.js");
-  return quick ? QUERY_DATA_QUICK : QUERY_DATA_FULL;
+  return { ...(quick ? QUERY_DATA_QUICK : QUERY_DATA_FULL), node: values.node };
 };
 
 // Each section is loaded when it runs: one that fails to load (a module
@@ -53,7 +53,12 @@ const SECTIONS: { key: string; run: Runner }[] = [
 ];
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    // The Node.js the QueryData peers run on (query-data.ts): 24, 24.22.3, current.
+    node: { type: "string" },
+  },
 });
 const only = values.only?.split(",").map((s) => s.trim());
 for (const key of only ?? [])

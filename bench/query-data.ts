@@ -20,13 +20,13 @@
  * 1 s idle).
  *
  * The Node peers run identically: one CommonJS script each, bundled as
- * `build` bundles. Ours run as `build` ships them, behind its sh launcher with
- * the Node.js options every plugin gets (packaging/plugin-node-options.ts; the
- * example through `build` itself, into a temp dir); floor and naive run under
- * plain `node`, as their authors would.
+ * `build` bundles, behind `build`'s sh launcher on the same Node.js (by
+ * default the LTS line `package` embeds, fetched like `package` fetches it;
+ * `--node current` for the one running the bench) with the options every
+ * plugin gets (packaging/plugin-node-options.ts).
  *
  * Part of `npm run bench` (bench/main.ts); alone:
- *   npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo] [--quick]
+ *   npx tsx bench/query-data.ts [--calls N] [--rounds R] [--only go,ts-echo] [--node 24|current] [--quick]
  */
 import { chmod, copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,7 +35,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { protocol } from "../output/glue.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
+import { NODE_LTS_LINE, nodeBinaryFor } from "../packaging/node-binaries.js";
 import { nodeLauncher } from "../packaging/node-launcher.js";
+import { PLUGIN_NODE_OPTIONS } from "../packaging/plugin-node-options.js";
+import { goArch } from "../packaging/plugin-json.js";
 import { timeToHandshake } from "../packaging/handshake-time.js";
 import { PROTOCOL_VERSIONS_ENV, UNIX_SOCKET_DIR_ENV } from "../runtime/go-plugin/environment.js";
 import { EXAMPLE_DIR, REPO_ROOT } from "../test/support/example-plugin.js";
@@ -65,6 +68,12 @@ export interface QueryDataOptions {
   rssStarts: number;
   /** Only these peers (default: all). */
   only?: readonly string[];
+  /**
+   * The Node.js every Node peer runs on: a version, a major line, or
+   * "current" (the one running the bench). Default: the LTS line `package`
+   * embeds, so the figures are what a packaged plugin gets.
+   */
+  node?: string;
 }
 
 /**
@@ -102,11 +111,15 @@ interface HostBenchLine {
   error?: string;
 }
 
-/** `script` behind the launcher `build` writes (it runs `<launcher>.cjs`). */
-async function asBuildShipsIt(script: string, name: string): Promise<string> {
+/**
+ * `script` behind the launcher `build` writes (it runs `<launcher>.cjs`), on
+ * the chosen Node.js with the options every plugin gets: all Node peers run
+ * the same way, so the differences are runtime and transport.
+ */
+async function asBuildShipsIt(script: string, name: string, nodePath: string): Promise<string> {
   const launcher = `${script}-launcher`;
   await copyFile(script, `${launcher}.cjs`);
-  await writeFile(launcher, nodeLauncher({ pluginId: name }));
+  await writeFile(launcher, nodeLauncher({ pluginId: name, nodePath }));
   await chmod(launcher, 0o755);
   return launcher;
 }
@@ -123,19 +136,25 @@ export async function benchQueryData(options: QueryDataOptions): Promise<Section
   const peers = fixtureBundler(join(REPO_ROOT, "bench", "peers"));
   const env = { [UNIX_SOCKET_DIR_ENV]: work };
   try {
+    const node = await nodeBinaryFor(goArch(), { node: options.node ?? NODE_LTS_LINE });
+    const launch = async (script: string | Promise<string>, name: Peer) =>
+      asBuildShipsIt(await script, name, node.path);
     const wanted = (peer: Peer) => !options.only || options.only.includes(peer);
     const executables: Record<Peer, () => Promise<string>> = {
       go: async () => go.pluginPath,
-      floor: () => peers.bundle("floor-plugin"),
-      naive: () => peers.bundle("naive-plugin"),
-      "ts-echo": async () => asBuildShipsIt(await fixtures.bundle("echo-plugin"), "ts-echo"),
+      floor: () => launch(peers.bundle("floor-plugin"), "floor"),
+      naive: () => launch(peers.bundle("naive-plugin"), "naive"),
+      "ts-echo": () => launch(fixtures.bundle("echo-plugin"), "ts-echo"),
       "ts-example": async () =>
-        (await buildPlugin(EXAMPLE_DIR, { outDir: join(work, "example") })).executable,
+        launch(
+          (await buildPlugin(EXAMPLE_DIR, { outDir: join(work, "example") })).script,
+          "ts-example",
+        ),
     };
     const targets: Target[] = [];
     for (const peer of PEERS.filter(wanted))
       targets.push({ peer, executable: await executables[peer]() });
-    const machineNote = `go-plugin ${go.goPluginVersion} host; ${options.calls} calls per run, ${options.rounds} round(s), warm-up ${options.warmup}`;
+    const machineNote = `go-plugin ${go.goPluginVersion} host; Node peers on Node.js ${node.version} (${PLUGIN_NODE_OPTIONS.join(" ")}); ${options.calls} calls per run, ${options.rounds} round(s), warm-up ${options.warmup}`;
     const throughput = await measureThroughput(targets, options, env);
     const start = await measureStart(targets, options, env);
     return [
@@ -267,6 +286,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       calls: { type: "string" },
       rounds: { type: "string" },
       only: { type: "string" },
+      node: { type: "string" },
       quick: { type: "boolean", default: false },
     },
   });
@@ -276,6 +296,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     calls: values.calls ? Number(values.calls) : base.calls,
     rounds: values.rounds ? Number(values.rounds) : base.rounds,
     only: values.only?.split(","),
+    node: values.node,
   });
   for (const section of sections) console.log(`\n${formatSection(section)}`);
 }
