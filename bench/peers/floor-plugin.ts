@@ -28,6 +28,7 @@ import {
   HealthCheckResponse_ServingStatus,
 } from "../../output/grpc/health/v1/health.js";
 import { QueryDataRequest, QueryDataResponse } from "../../output/pluginv2/backend.js";
+import { percentEncode } from "../../runtime/plugin/serving/node-http2/percent-encoding.js";
 import {
   bindPrivately,
   fixedAnswer,
@@ -126,17 +127,6 @@ function trailersOnly(stream: ServerHttp2Stream, status: string, message: string
     },
     { endStream: true },
   );
-}
-
-/** grpc-message's encoding: bytes outside 0x20–0x7E, and "%", as %XX (gRPC over HTTP/2 spec). */
-function percentEncode(message: string): string {
-  let out = "";
-  for (const byte of Buffer.from(message, "utf8"))
-    out +=
-      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
-        ? String.fromCharCode(byte)
-        : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  return out;
 }
 
 class NotFound extends Error {}

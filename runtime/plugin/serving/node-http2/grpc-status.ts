@@ -6,6 +6,7 @@
  */
 import { constants, type OutgoingHttpHeaders } from "node:http2";
 import { Metadata, status as Status } from "@grpc/grpc-js";
+import { percentEncode } from "./percent-encoding.js";
 
 export interface GrpcStatus {
   code: Status;
@@ -57,18 +58,4 @@ export function statusOfError(error: unknown): GrpcStatus {
       metadata,
     };
   return { code: Status.UNKNOWN, details: String(e.message ?? "Unknown Error"), metadata };
-}
-
-const PLAIN = /^[\x20-\x24\x26-\x7e]*$/;
-
-/** grpc-message: bytes outside 0x20–0x7E, and "%", as %XX of their UTF-8. */
-export function percentEncode(message: string): string {
-  if (PLAIN.test(message)) return message;
-  let out = "";
-  for (const byte of Buffer.from(message, "utf8"))
-    out +=
-      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
-        ? String.fromCharCode(byte)
-        : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  return out;
 }
