@@ -9,23 +9,14 @@
  * deadline passed, in which case the caller first gets DEADLINE_EXCEEDED).
  */
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
-import { Metadata, status as Status } from "@grpc/grpc-js";
+import { status as Status, type Metadata } from "@grpc/grpc-js";
 import { RESPONSE_HEADERS, statusTrailers, trailersOnly, type GrpcStatus } from "./grpc-status.js";
 import { parseGrpcTimeout } from "./grpc-timeout.js";
 import { acceptsEncoding } from "./message-frames.js";
+import { requestMetadata } from "./request-metadata.js";
 
 /** Node's setTimeout overflows above this (and fires after 1 ms): longer deadlines get no timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Headers that describe the transport, not the application: not part of the handler's metadata. */
-const TRANSPORT_HEADERS = [
-  "grpc-timeout",
-  "grpc-encoding",
-  "grpc-accept-encoding",
-  "accept-encoding",
-  "te",
-  "content-type",
-];
 
 export class ServerCall {
   /** Absolute deadline in ms since the epoch; Infinity without grpc-timeout. */
@@ -44,7 +35,9 @@ export class ServerCall {
 
   constructor(
     readonly stream: ServerHttp2Stream,
-    private readonly headers: IncomingHttpHeaders,
+    headers: IncomingHttpHeaders,
+    /** Header names and values as received (metadata keeps repeated ones apart). */
+    private readonly rawHeaders: readonly string[],
     readonly peer: string,
   ) {
     const encoding = headers["grpc-encoding"];
@@ -84,12 +77,7 @@ export class ServerCall {
 
   /** Request metadata as grpc-js gives it to handlers; built on first use (most calls never read it). */
   get metadata(): Metadata {
-    if (!this.metadataCache) {
-      const metadata = Metadata.fromHttp2Headers(this.headers);
-      for (const name of TRANSPORT_HEADERS) metadata.remove(name);
-      this.metadataCache = metadata;
-    }
-    return this.metadataCache;
+    return (this.metadataCache ??= requestMetadata(this.rawHeaders));
   }
 
   /** True once the status was sent or the caller went away: nothing more goes out. */

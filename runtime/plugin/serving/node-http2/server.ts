@@ -152,7 +152,15 @@ export class NodeHttp2GrpcServer {
     }
     server.setTimeout(0);
     server.on("session", (session) => this.openSession(session));
-    server.on("stream", (stream, headers) => this.onStream(stream, headers));
+    server.on(
+      "stream",
+      (
+        stream: ServerHttp2Stream,
+        headers: IncomingHttpHeaders,
+        _flags: number,
+        rawHeaders: string[],
+      ) => this.onStream(stream, headers, rawHeaders),
+    );
     return server;
   }
 
@@ -164,7 +172,11 @@ export class NodeHttp2GrpcServer {
     if (this.shuttingDown) session.close();
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  private onStream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    rawHeaders: string[],
+  ): void {
     // Errors on a stream show up as its closing, which cancels the call.
     stream.on("error", () => {});
     const contentType = headers[constants.HTTP2_HEADER_CONTENT_TYPE] as string | undefined;
@@ -179,7 +191,7 @@ export class NodeHttp2GrpcServer {
         }),
         { endStream: true },
       );
-    const call = new ServerCall(stream, headers, this.peerOf(stream.session));
+    const call = new ServerCall(stream, headers, rawHeaders, this.peerOf(stream.session));
     if (call.acceptHeaders()) startCall(call, method, this.maxBytes);
   }
 

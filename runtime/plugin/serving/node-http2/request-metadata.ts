@@ -1,0 +1,32 @@
+/**
+ * A call's request metadata as grpc-go hands it to handlers, built from the
+ * raw header list rather than Node's header object: Node joins a repeated
+ * header into one "a, b" value, grpc-go keeps each; `-bin` values are
+ * base64-decoded one by one. Transport headers are not metadata.
+ */
+import { Metadata } from "@grpc/grpc-js";
+
+const TRANSPORT_HEADERS = new Set([
+  "grpc-timeout",
+  "grpc-encoding",
+  "grpc-accept-encoding",
+  "accept-encoding",
+  "te",
+  "content-type",
+]);
+
+/** `raw`: name, value, name, value, … as node:http2's "stream" event gives them. */
+export function requestMetadata(raw: readonly string[]): Metadata {
+  const metadata = new Metadata();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!.toLowerCase();
+    if (key.startsWith(":") || TRANSPORT_HEADERS.has(key)) continue;
+    const value = raw[i + 1]!;
+    try {
+      metadata.add(key, key.endsWith("-bin") ? Buffer.from(value, "base64") : value);
+    } catch {
+      // A key or value grpc-js's Metadata refuses (illegal characters) is dropped, as grpc-js does.
+    }
+  }
+  return metadata;
+}
