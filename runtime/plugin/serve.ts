@@ -22,14 +22,13 @@ import { encodeHandshakeCert, generateCertificate } from "../go-plugin/mtls.js";
 import { NODE_20_RESET_WARNING, nodeHonoursStreamResetLimits } from "./stream-reset-limits.js";
 import { addGoPluginServices } from "./go-plugin-services.js";
 import { guardCrashes } from "./crash-guard.js";
+import { createGrpcServing } from "./serving/create-grpc-serving.js";
 import {
   chooseGrpcServer,
   type GrpcServerKind,
   type GrpcServing,
   type TlsIdentity,
 } from "./serving/grpc-serving.js";
-import { grpcJsServing } from "./serving/grpc-js-serving.js";
-import { nodeHttp2Serving } from "./serving/node-http2-serving.js";
 import { writeHandshakeLine } from "./handshake.js";
 import { watchLifecycle } from "./lifecycle.js";
 import { listen, type ListenAddress } from "./listener.js";
@@ -90,7 +89,6 @@ export class ServeError extends Error {
   override name = "ServeError";
 }
 
-const DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024;
 /** In-flight calls get this long on shutdown: under go-plugin's Kill wait, with room to exit. */
 const SHUTDOWN_GRACE_MS = KILL_GRACE_MS - 500;
 
@@ -126,7 +124,13 @@ export async function serve<G extends ProtocolGlue>(
     const stopped = new AbortController();
     let stopping: Promise<void> | undefined;
     const { tls, certField } = await tlsIdentity(env);
-    const server = createServing(options, env, tls, logger);
+    const server = createGrpcServing({
+      kind: chooseGrpcServer(options.grpcServer, env),
+      maxReceiveMessageBytes: options.maxReceiveMessageBytes,
+      tls,
+      grpcOptions: options.grpcOptions,
+      onDrift: (message) => logger.warn(message),
+    });
     if (!nodeHonoursStreamResetLimits()) logger.warn(NODE_20_RESET_WARNING);
     const stop = (reason: string, exitCode = 0): Promise<void> =>
       (stopping ??= shutdown(
@@ -193,28 +197,6 @@ function handlersByVersion<G extends ProtocolGlue>(
     );
   }
   return map;
-}
-
-function createServing<G extends ProtocolGlue>(
-  options: ServeOptions<G>,
-  env: NodeJS.ProcessEnv,
-  tls: TlsIdentity | undefined,
-  logger: Logger,
-): GrpcServing {
-  const kind = chooseGrpcServer(options.grpcServer, env);
-  const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE;
-  if (kind === "grpc-js")
-    return grpcJsServing({
-      maxReceiveMessageBytes,
-      tls,
-      grpcOptions: options.grpcOptions,
-      onDrift: (message) => logger.warn(message),
-    });
-  if (options.grpcOptions && Object.keys(options.grpcOptions).length > 0)
-    throw new ServeError(
-      `grpcOptions (${Object.keys(options.grpcOptions).join(", ")}) apply to the grpc-js server only: set grpcServer: "grpc-js" to use them`,
-    );
-  return nodeHttp2Serving({ maxReceiveMessageBytes, tls });
 }
 
 function registerPluginSet(
