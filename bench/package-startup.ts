@@ -13,7 +13,7 @@
  * `measurePackageStartup()` returns the figures and `packageStartupSection`
  * is the `npm run bench` section (bench/report.ts).
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,11 +21,14 @@ import { handshake } from "../output/glue.js";
 import { PROTOCOL_VERSIONS_ENV, UNIX_SOCKET_DIR_ENV } from "../runtime/go-plugin/environment.js";
 import { buildPlugin } from "../packaging/build-plugin.js";
 import { timeToHandshake } from "../packaging/handshake-time.js";
-import { CURRENT_NODE } from "../packaging/node-binaries.js";
+import { CURRENT_NODE, nodeBinaryFor } from "../packaging/node-binaries.js";
 import { packagePlugin, type PackageOptions } from "../packaging/package-plugin.js";
 import { goArch } from "../packaging/plugin-json.js";
+import { PLUGIN_NODE_OPTIONS } from "../packaging/plugin-node-options.js";
+import { buildSeaExecutable } from "../packaging/sea-executable.js";
+import { stripToolFor } from "../packaging/strip-tool.js";
 import { EXAMPLE_DIR } from "../test/support/example-plugin.js";
-import { idleMemoryMiB } from "./idle-rss.js";
+import { idleMemoryAfterFirstLineMiB, idleMemoryMiB } from "./idle-rss.js";
 import { GOAL_ROWS, rowFromSamples, type BenchRow, type SectionRunner } from "./report.js";
 import { median } from "./stats.js";
 
@@ -66,13 +69,21 @@ export interface StartupFigures {
 /** The default package's row: the one the goals (packaged start, idle RSS) are about. */
 export const DEFAULT_PACKAGE = "single executable (Node LTS, stripped)";
 
+/**
+ * Node's own share of the default package's figures: the same Node binary, options and packaging
+ * around a script that only prints a handshake-shaped line and waits. No plugin gets below it.
+ */
+export const NODE_FLOOR = "Node floor: same single executable, empty script";
+const FLOOR_SCRIPT =
+  'process.stdout.write("1|2|unix|/nonexistent|grpc\\n");\nsetInterval(() => {}, 2 ** 30);\n';
+
 export async function measurePackageStartup(options: StartupOptions = {}): Promise<StartupFigures> {
   const projectDir = resolve(options.projectDir ?? EXAMPLE_DIR);
   const here = goArch();
   const other = here === "amd64" ? "arm64" : "amd64";
   const work = await mkdtemp(join(tmpdir(), "gpts-measure-"));
   try {
-    const figures: (StartupFigure & { path: string })[] = [];
+    const figures: (StartupFigure & { path: string; floor?: boolean })[] = [];
     const notes: string[] = [];
     const packaged = async (label: string, extra: Partial<PackageOptions>) => {
       const result = await packagePlugin({
@@ -97,6 +108,8 @@ export async function measurePackageStartup(options: StartupOptions = {}): Promi
       return result;
     };
     const main = await packaged(DEFAULT_PACKAGE, { arches: [here, other] });
+    const mainVersion = main.executables.find((e) => e.arch === here)!.nodeVersion;
+    figures.push({ ...(await buildFloor(join(work, "floor"), mainVersion)), floor: true });
     if (!options.quick) {
       await packaged("single executable (Node LTS, not stripped)", { strip: false });
       await packaged(`single executable (--node current)`, { node: CURRENT_NODE });
@@ -130,18 +143,49 @@ export async function measurePackageStartup(options: StartupOptions = {}): Promi
         figure.startMs.push((await timeToHandshake(figure.path, { env })).ms);
     for (let i = 0; i < (options.rssRuns ?? 3); i++)
       for (const figure of runnable) {
-        const memory = await idleMemoryMiB(figure.path, { [UNIX_SOCKET_DIR_ENV]: work });
+        const memory = figure.floor
+          ? await idleMemoryAfterFirstLineMiB(figure.path, env)
+          : await idleMemoryMiB(figure.path, { [UNIX_SOCKET_DIR_ENV]: work });
         figure.idleRssMiB.push(memory.rss);
         figure.idleAnonMiB.push(memory.anon);
       }
     return {
-      figures: figures.map(({ path: _path, ...figure }) => figure),
+      figures: figures.map(({ path: _path, floor: _floor, ...figure }) => figure),
       zips: main.archives.map((a) => ({ arch: a.arch, bytes: a.bytes })),
       notes,
     };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The NODE_FLOOR executable, built in `dir` the way `package` builds the default one. */
+async function buildFloor(dir: string, nodeVersion: string) {
+  const started = performance.now();
+  await mkdir(dir, { recursive: true });
+  const script = join(dir, "floor.cjs");
+  await writeFile(script, FLOOR_SCRIPT);
+  const path = join(dir, "node-floor");
+  const node = await nodeBinaryFor(goArch(), { node: nodeVersion });
+  await buildSeaExecutable({
+    script,
+    outFile: path,
+    nodeBinary: node.path,
+    execArgv: [...PLUGIN_NODE_OPTIONS],
+    stripWith: stripToolFor(goArch()),
+    workDir: dir,
+  });
+  return {
+    label: NODE_FLOOR,
+    arch: goArch(),
+    bytes: (await stat(path)).size,
+    nodeVersion,
+    buildMs: performance.now() - started,
+    startMs: [] as number[],
+    idleRssMiB: [] as number[],
+    idleAnonMiB: [] as number[],
+    path,
+  };
 }
 
 /** The "packaged" section of `npm run bench`: goal rows first, then every figure. */

@@ -65,12 +65,20 @@ export async function bundleSeaScript(options: SeaScriptOptions): Promise<void> 
     platform: "node",
     target: "node20",
     format: "esm",
-    plugins: [builtinsThroughRequire(), tracing.plugin],
+    plugins: [builtinsThroughRequire(), arrowAsModule(), tracing.plugin],
     // A script has no import.meta; in a SEA, __filename is the executable.
     define: { "import.meta": IMPORT_META },
     logLevel: "silent",
     legalComments: "none",
     sourcemap: options.sourcemap ? "external" : false,
+    // Without comments and indentation the script is about 30 % smaller, and pure ASCII (esbuild
+    // escapes non-ASCII in strings; comments it kept as written, and a single "§" or "’" among
+    // them made V8 hold the whole source as a two-byte string): for the example datasource, a
+    // 9 MiB heap string became 3.3 MiB, and start to handshake ~3 ms shorter. Names are kept
+    // (no identifier renaming: `keepNames` would cost start time), so stack traces still name
+    // functions. A source-mapped build (`dev`) stays readable.
+    minifyWhitespace: !options.sourcemap,
+    minifySyntax: !options.sourcemap,
   });
   const output = Object.entries(result.metafile.outputs).find(([p]) => !p.endsWith(".map"))![1];
   // The plugin's exports cannot leak (the entry only imports it); an import left outside could.
@@ -116,6 +124,32 @@ function builtinsThroughRequire(): Plugin {
         contents: `module.exports = require(${JSON.stringify(args.path)});`,
         loader: "js",
       }));
+    },
+  };
+}
+
+const AGAIN = Symbol("resolving apache-arrow as an import");
+
+/**
+ * runtime/frames/arrow-lib.ts loads apache-arrow with a `require()` on first use, which would
+ * bundle the package's CommonJS build. Resolved as an import instead, the bundle holds its ES
+ * module build, still evaluated on that first use: 120 KB less script for the example datasource,
+ * and the first frame encoded, which pays for loading it, took ~15 ms instead of ~20 (Node 24).
+ */
+function arrowAsModule(): Plugin {
+  return {
+    name: "apache-arrow-as-module",
+    setup(build) {
+      build.onResolve({ filter: /^apache-arrow$/ }, (args) =>
+        args.kind !== "require-call" || args.pluginData === AGAIN
+          ? undefined
+          : build.resolve(args.path, {
+              kind: "import-statement",
+              importer: args.importer,
+              resolveDir: args.resolveDir,
+              pluginData: AGAIN,
+            }),
+      );
     },
   };
 }

@@ -6,8 +6,8 @@
  * truncated, corrupt, an Arrow type without a field type, metadata that is not JSON — becomes a
  * FrameDecodeError.
  */
-import type { Data, Field as ArrowField } from "apache-arrow";
-import { RecordBatchReader, TimeUnit } from "apache-arrow";
+import type { Data, Field as ArrowField, TimeUnit } from "apache-arrow";
+import { arrowLib } from "./arrow-lib.js";
 import {
   META_CONFIG,
   META_FRAME_META,
@@ -86,7 +86,7 @@ function checkEnvelope(bytes: Uint8Array): void {
 
 function readIPC(bytes: Uint8Array) {
   try {
-    const reader = RecordBatchReader.from(bytes);
+    const reader = arrowLib().RecordBatchReader.from(bytes);
     reader.open();
     const schema = reader.schema;
     if (!schema) throw new Error("no schema in the footer");
@@ -175,7 +175,7 @@ function readTimestamps(data: Data, corrupt: (what: string) => Error): BigInt64A
   for (let i = 0; i < length; i++) {
     const v = values[i] * factor;
     if (BigInt.asIntN(64, v) !== v)
-      throw corrupt(`has a ${TimeUnit[unit]} timestamp beyond int64 nanoseconds`);
+      throw corrupt(`has a ${arrowLib().TimeUnit[unit]} timestamp beyond int64 nanoseconds`);
     ns[i] = v;
   }
   return ns;

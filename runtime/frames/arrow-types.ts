@@ -9,26 +9,8 @@
  *   for json, Timestamp(nanosecond, no time zone) for time, and Uint16 for enum, which only the
  *   `tstype: "enum"` hint tells apart from a uint16 field.
  */
-import {
-  Binary,
-  Bool,
-  DataType,
-  Float32,
-  Float64,
-  Int16,
-  Int32,
-  Int64,
-  Int8,
-  Precision,
-  TimeUnit,
-  TimestampNanosecond,
-  Type,
-  Uint16,
-  Uint32,
-  Uint64,
-  Uint8,
-  Utf8,
-} from "apache-arrow";
+import type { DataType, TimeUnit } from "apache-arrow";
+import { arrowLib } from "./arrow-lib.js";
 import type { FieldType } from "./field-type.js";
 
 export const META_NAME = "name";
@@ -40,6 +22,22 @@ export const META_CONFIG = "config";
 
 /** The Arrow type Go writes for a field type. */
 export function arrowTypeFor(type: FieldType): DataType {
+  const {
+    Binary,
+    Bool,
+    Float32,
+    Float64,
+    Int16,
+    Int32,
+    Int64,
+    Int8,
+    TimestampNanosecond,
+    Uint16,
+    Uint32,
+    Uint64,
+    Uint8,
+    Utf8,
+  } = arrowLib();
   switch (type) {
     case "int8":
       return new Int8();
@@ -73,13 +71,11 @@ export function arrowTypeFor(type: FieldType): DataType {
   }
 }
 
-/** Nanoseconds per unit of an Arrow timestamp column. */
-export const NANOS_PER_UNIT: Record<TimeUnit, bigint> = {
-  [TimeUnit.SECOND]: 1_000_000_000n,
-  [TimeUnit.MILLISECOND]: 1_000_000n,
-  [TimeUnit.MICROSECOND]: 1_000n,
-  [TimeUnit.NANOSECOND]: 1n,
-};
+/**
+ * Nanoseconds per unit of an Arrow timestamp column, by the TimeUnit's value (the Arrow format's:
+ * SECOND, MILLISECOND, MICROSECOND, NANOSECOND), spelled out so reading it needs no apache-arrow.
+ */
+export const NANOS_PER_UNIT: Record<TimeUnit, bigint> = [1_000_000_000n, 1_000_000n, 1_000n, 1n];
 
 /**
  * The field type for an Arrow column, or undefined for a type the Go SDK cannot decode either.
@@ -89,6 +85,7 @@ export function fieldTypeForArrow(
   type: DataType,
   tstype: string | undefined,
 ): FieldType | undefined {
+  const { Precision, Type } = arrowLib();
   switch (type.typeId) {
     case Type.Int: {
       const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
@@ -96,7 +93,7 @@ export function fieldTypeForArrow(
       return name === "uint16" && tstype === "enum" ? "enum" : name;
     }
     case Type.Float: {
-      const { precision } = type as unknown as { precision: Precision };
+      const { precision } = type as unknown as { precision: number };
       if (precision === Precision.SINGLE) return "float32";
       if (precision === Precision.DOUBLE) return "float64";
       return undefined;

@@ -13,7 +13,11 @@
  */
 import { writeSync } from "node:fs";
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * What Atomics.wait sleeps on between retries. Made on the first EAGAIN, not at load: a
+ * SharedArrayBuffer made while the bundle loads keeps it out of a V8 startup snapshot.
+ */
+let sleeper: Int32Array | undefined;
 
 /** How long one write may wait in all for a host that is not reading. */
 export const MAX_WRITE_WAIT_MS = 2_000;
@@ -38,7 +42,7 @@ export function writeAllSync(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
       if (waitedMs >= maxWaitMs) return false;
-      Atomics.wait(sleeper, 0, 0, pauseMs);
+      Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, pauseMs);
       waitedMs += pauseMs;
       pauseMs = Math.min(pauseMs * 2, 50);
     }
