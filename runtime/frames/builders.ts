@@ -38,14 +38,11 @@ export function newField<T extends FieldType>(
   options: FieldOptions = {},
 ): Field<T> {
   if (isStorageOf(type, values)) {
-    return new Field(name, type, values, { ...options, nullable: options.nullable ?? false });
+    return new Field(name, type, values, notNullUnlessSaid(options));
   }
   if (type === "time" && isAllNumbers(values)) {
     const ns = millisToNanosChecked(name, values as ArrayLike<number>);
-    return new Field(name, type, ns as FieldStorage[T], {
-      ...options,
-      nullable: options.nullable ?? false,
-    });
+    return new Field(name, type, ns as FieldStorage[T], notNullUnlessSaid(options));
   }
   return convertValues(
     name,
@@ -53,6 +50,17 @@ export function newField<T extends FieldType>(
     values as ArrayLike<FieldInputValue[T] | null | undefined>,
     options,
   );
+}
+
+/**
+ * The options with `nullable` defaulted to false. Object.assign, not a spread: a spread copy
+ * takes the added property several times slower (V8 makes a new map each time), and this
+ * runs for every field built.
+ */
+function notNullUnlessSaid(options: FieldOptions): FieldOptions {
+  const copy = Object.assign({}, options);
+  copy.nullable = options.nullable ?? false;
+  return copy;
 }
 
 function convertValues<T extends FieldType>(

@@ -15,15 +15,20 @@ import type { DataQuery, TimeRange } from "./data.js";
 import { jsonSyntaxReason } from "../json-syntax.js";
 import { PluginError } from "./errors.js";
 import { GrafanaConfig } from "./grafana-config.js";
+import type { JsonDataCache } from "./json-data-cache.js";
 
 /** Parses JSON bytes; empty bytes are `{}` (proto3 cannot tell empty from unset). */
 export function parseJsonBytes(bytes: Uint8Array | undefined, what: string): unknown {
   if (!bytes || bytes.length === 0) return {};
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (text.trim() === "") return {};
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString("utf8");
   try {
     return JSON.parse(text);
   } catch (error) {
+    // Only blank text is `{}`; checked after the parse, which every query with JSON passes.
+    if (text.trim() === "") return {};
     throw new PluginError(`${what} is not valid JSON: ${jsonSyntaxReason(error)}`, {
       status: 400,
       source: "plugin",
@@ -31,51 +36,76 @@ export function parseJsonBytes(bytes: Uint8Array | undefined, what: string): unk
   }
 }
 
+/**
+ * The SDK's plugin context. With a `jsonDataCache`, settings' jsonData is
+ * parsed once per saved version of them rather than on every call.
+ */
 export function pluginContextFromProto<J>(
   context: pb.PluginContext | undefined,
   parseJsonData: JsonDataParser<J>,
+  jsonDataCache?: JsonDataCache,
 ): PluginContext<J> {
-  const {
-    dataSourceInstanceSettings: ds,
-    appInstanceSettings: app,
-    grafanaConfig,
-    userAgent,
-    ...rest
-  } = context ?? pb.PluginContext.create();
-  return {
-    ...rest,
-    dataSourceInstanceSettings: ds ? dataSourceSettingsFromProto(ds, parseJsonData) : undefined,
-    appInstanceSettings: app ? appSettingsFromProto(app, parseJsonData) : undefined,
-    grafanaConfig: new GrafanaConfig(grafanaConfig),
-    userAgent: parseUserAgent(userAgent),
-  };
+  const source = context ?? pb.PluginContext.create();
+  const { dataSourceInstanceSettings: ds, appInstanceSettings: app } = source;
+  // A copy with the converted fields replaced; every other field passes through as sent.
+  const converted = copyOf(source) as Mutable<PluginContext<J>>;
+  converted.dataSourceInstanceSettings = ds
+    ? dataSourceSettingsFromProto(ds, parseJsonData, jsonDataCache)
+    : undefined;
+  converted.appInstanceSettings = app
+    ? appSettingsFromProto(app, parseJsonData, jsonDataCache)
+    : undefined;
+  converted.grafanaConfig = new GrafanaConfig(source.grafanaConfig);
+  converted.userAgent = parseUserAgent(source.userAgent);
+  return converted;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A shallow copy that takes new properties fast. A spread copy of a decoded
+ * message shares its map, and each property added to it afterwards cost
+ * ~1 µs (V8 builds a new map every time); Object.assign onto a fresh object
+ * follows the usual cached transitions (~0.1 µs for the same copy).
+ */
+function copyOf(message: object): unknown {
+  return Object.assign({}, message);
 }
 
 function dataSourceSettingsFromProto<J>(
   settings: pb.DataSourceInstanceSettings,
   parse: JsonDataParser<J>,
+  cache: JsonDataCache | undefined,
 ): DataSourceInstanceSettings<J> {
-  const { jsonData, ...rest } = settings;
-  const where = `data source "${settings.name}" (uid ${settings.uid || "?"})`;
-  return {
-    ...rest,
-    jsonData: parseSettings(jsonData, parse, where),
-    rawJsonData: jsonData,
-    updated: new Date(Number(settings.lastUpdatedMS)),
-  };
+  const { jsonData, lastUpdatedMS } = settings;
+  const fresh = () =>
+    parseSettings(jsonData, parse, `data source "${settings.name}" (uid ${settings.uid || "?"})`);
+  const converted = copyOf(settings) as Mutable<DataSourceInstanceSettings<J>>;
+  converted.jsonData = cache
+    ? cache.parsed(
+        settings.uid ? `ds:${settings.uid}` : `ds#${settings.id}`,
+        jsonData,
+        lastUpdatedMS,
+        fresh,
+      )
+    : fresh();
+  converted.rawJsonData = jsonData;
+  converted.updated = new Date(Number(lastUpdatedMS));
+  return converted;
 }
 
 function appSettingsFromProto<J>(
   settings: pb.AppInstanceSettings,
   parse: JsonDataParser<J>,
+  cache: JsonDataCache | undefined,
 ): AppInstanceSettings<J> {
-  const { jsonData, ...rest } = settings;
-  return {
-    ...rest,
-    jsonData: parseSettings(jsonData, parse, "app settings"),
-    rawJsonData: jsonData,
-    updated: new Date(Number(settings.lastUpdatedMS)),
-  };
+  const { jsonData, lastUpdatedMS } = settings;
+  const fresh = () => parseSettings(jsonData, parse, "app settings");
+  const converted = copyOf(settings) as Mutable<AppInstanceSettings<J>>;
+  converted.jsonData = cache ? cache.parsed("app", jsonData, lastUpdatedMS, fresh) : fresh();
+  converted.rawJsonData = jsonData;
+  converted.updated = new Date(Number(lastUpdatedMS));
+  return converted;
 }
 
 function parseSettings<J>(bytes: Buffer, parse: JsonDataParser<J>, where: string): J {
@@ -119,19 +149,26 @@ export function timeRangeFromProto(range: pb.TimeRange | undefined): TimeRange {
 
 /** One query; its JSON is parsed lazily by `dataQueryJson` so one bad query fails alone. */
 export function dataQueryFromProto(query: pb.DataQuery): DataQuery<unknown> {
-  const { json, timeRange, maxDataPoints, intervalMS, ...rest } = query;
+  const json = query.json;
   let parsed: { value: unknown } | undefined;
-  return {
-    ...rest,
+  // Not typed as DataQuery: only the converted fields are written here, the
+  // protocol's own come from the message itself, whichever there are.
+  const converted: Record<string, unknown> = {
     get json() {
       parsed ??= { value: parseJsonBytes(json, `query ${query.refId}`) };
       return parsed.value;
     },
     rawJson: json,
-    timeRange: timeRangeFromProto(timeRange),
-    maxDataPoints: Number(maxDataPoints),
-    intervalMS: Number(intervalMS),
+    timeRange: timeRangeFromProto(query.timeRange),
+    maxDataPoints: Number(query.maxDataPoints),
+    intervalMS: Number(query.intervalMS),
   };
+  // Every other field as sent. Added to the literal rather than spread before it: a spread copy
+  // of a decoded message takes new properties (and the getter) several times slower.
+  const source = query as unknown as Record<string, unknown>;
+  for (const key of Object.keys(source))
+    if (!Object.hasOwn(converted, key)) converted[key] = source[key];
+  return converted as unknown as DataQuery<unknown>;
 }
 
 /**
@@ -148,6 +185,5 @@ export function queryRequestFromProto<
   pluginContext: PluginContext<J>;
   queries: DataQuery<unknown>[];
 } {
-  const { pluginContext: _, queries, ...rest } = request;
-  return { ...rest, pluginContext, queries: queries.map(dataQueryFromProto) };
+  return { ...request, pluginContext, queries: request.queries.map(dataQueryFromProto) };
 }

@@ -26,8 +26,9 @@ import {
 } from "./data.js";
 import { toRpcError } from "./errors.js";
 import { HandOver } from "./hand-over.js";
-import { runHandler } from "./middleware/handler-chain.js";
-import { outcomeOfQueryResponses } from "./middleware/request-status.js";
+import { isPromise, type MaybePromise } from "./maybe-promise.js";
+import { runHandler, type HandlerStep } from "./middleware/handler-chain.js";
+import { outcomeOfQueryResponses, type RequestOutcome } from "./middleware/request-status.js";
 import type { SdkCore } from "./request-context.js";
 import { yieldPoints } from "./yield-point.js";
 
@@ -48,20 +49,8 @@ export function newDataAdapter<J, I>(
       runHandler(
         core,
         { endpoint: "queryData", request, pluginContext: request.pluginContext, call },
-        async (step) => {
-          let responses: Record<string, DataResponse>;
-          try {
-            const ctx = await step.requestContext();
-            const sdkRequest = queryRequestFromProto(request, ctx.pluginContext);
-            responses = (await handler.queryData(sdkRequest, ctx)).responses;
-          } catch (error) {
-            responses = Object.fromEntries(
-              request.queries.map((q) => [q.refId, errorResponse(error)]),
-            );
-          }
-          return await encodeResponses(responses, request.format);
-        },
-        (result) => outcomeOfQueryResponses(Object.values(result.responses ?? {})),
+        (step) => answerQueries(handler, request, step),
+        outcomeOfAnswer,
       ).catch((error: unknown) => {
         // A middleware refused the call: every query gets its error.
         const failed = errorResponse(error);
@@ -72,6 +61,34 @@ export function newDataAdapter<J, I>(
         };
       });
   return adapter;
+}
+
+type Answer = DeepPartial<pb.QueryDataResponse>;
+
+/**
+ * Runs the handler and encodes its responses. Awaits only what is pending:
+ * without an instance factory the context is ready at once, and a
+ * QueryTypeMux whose handlers answered synchronously answers synchronously.
+ */
+async function answerQueries<J, I>(
+  handler: QueryDataHandler<J, I>,
+  request: pb.QueryDataRequest,
+  step: HandlerStep<J, I>,
+): Promise<Answer> {
+  let responses: Record<string, DataResponse>;
+  try {
+    const pending = step.requestContext();
+    const ctx = isPromise(pending) ? await pending : pending;
+    const answer = handler.queryData(queryRequestFromProto(request, ctx.pluginContext), ctx);
+    responses = (isPromise(answer) ? await answer : answer).responses;
+  } catch (error) {
+    responses = Object.fromEntries(request.queries.map((q) => [q.refId, errorResponse(error)]));
+  }
+  return encodeResponses(responses, request.format);
+}
+
+function outcomeOfAnswer(answer: Answer): RequestOutcome {
+  return outcomeOfQueryResponses(Object.values(answer.responses ?? {}));
 }
 
 type Chunk = DeepPartial<pb.QueryChunkedDataResponse>;
@@ -144,21 +161,27 @@ function isFailure(chunk: Chunk): boolean {
   return !!chunk.error || isFailureStatus(chunk.status);
 }
 
-async function encodeResponses(
+/** Each response encoded; a promise only when encoding had to yield to other calls. */
+function encodeResponses(
   responses: Record<string, DataResponse>,
   format: pb.DataFrameFormat,
-): Promise<DeepPartial<pb.QueryDataResponse>> {
+): MaybePromise<Answer> {
   const out: Record<string, DeepPartial<pb.DataResponse>> = {};
+  const refIds = Object.keys(responses);
   const yieldPoint = yieldPoints(); // encoding thousands of frames is work other calls must not wait for
-  for (const [refId, response] of Object.entries(responses)) {
-    const pause = yieldPoint();
-    if (pause) await pause;
-    try {
-      out[refId] = dataResponseToProto(refId, response, format);
-    } catch (error) {
-      // A frame that cannot be encoded is the plugin's bug; report it for this query only.
-      out[refId] = dataResponseToProto(refId, errorResponse(error, { source: "plugin" }));
+  const encodeFrom = (start: number): MaybePromise<Answer> => {
+    for (let i = start; i < refIds.length; i++) {
+      const pause = yieldPoint();
+      if (pause) return pause.then(() => encodeFrom(i));
+      const refId = refIds[i]!;
+      try {
+        out[refId] = dataResponseToProto(refId, responses[refId]!, format);
+      } catch (error) {
+        // A frame that cannot be encoded is the plugin's bug; report it for this query only.
+        out[refId] = dataResponseToProto(refId, errorResponse(error, { source: "plugin" }));
+      }
     }
-  }
-  return { responses: out };
+    return { responses: out };
+  };
+  return encodeFrom(0);
 }

@@ -17,20 +17,27 @@ export const GrafanaConfigKey = {
 } as const;
 
 export class GrafanaConfig {
-  readonly #values: ReadonlyMap<string, string>;
+  readonly #raw: Readonly<Record<string, string>>;
+  #map: ReadonlyMap<string, string> | undefined;
+  #fingerprint: string | undefined;
 
   constructor(values: Readonly<Record<string, string>> = {}) {
-    this.#values = new Map(Object.entries(values));
+    this.#raw = values;
+  }
+
+  /** Built on first use: every call carries a config, and most only look up a key or two. */
+  get #values(): ReadonlyMap<string, string> {
+    return (this.#map ??= new Map(Object.entries(this.#raw)));
   }
 
   /** The raw value, or undefined when Grafana did not send the key. */
   get(key: string): string | undefined {
-    return this.#values.get(key);
+    return Object.hasOwn(this.#raw, key) ? this.#raw[key] : undefined;
   }
 
   /** The value as a finite number, or undefined when absent or not a number. */
   number(key: string): number | undefined {
-    const raw = this.#values.get(key)?.trim();
+    const raw = this.get(key)?.trim();
     if (!raw) return undefined;
     const n = Number(raw);
     return Number.isFinite(n) ? n : undefined;
@@ -84,7 +91,10 @@ export class GrafanaConfig {
 
   /** A stable text form, usable as part of a cache key. */
   fingerprint(): string {
-    return JSON.stringify([...this.#values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // Memoized: the instance manager asks on every call.
+    return (this.#fingerprint ??= JSON.stringify(
+      [...this.#values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ));
   }
 
   toJSON(): Record<string, string> {

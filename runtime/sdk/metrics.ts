@@ -81,12 +81,16 @@ export function createMetrics(options: MetricsOptions = {}): PluginMetrics {
       help: "The number of active plugin instances",
       registers: [registry],
     });
+  const labelSets = new Map<string, Record<(typeof labelNames)[number], string>>();
   return {
     registry,
     instances: { created: () => active.inc(), disposed: () => active.dec() },
     requests: {
       observe(endpoint, status, source, seconds) {
-        const labels = { endpoint, status, status_source: source };
+        // One labels object per combination (a handful: endpoints × statuses × sources).
+        const key = `${endpoint} ${status} ${source}`;
+        let labels = labelSets.get(key);
+        if (!labels) labelSets.set(key, (labels = { endpoint, status, status_source: source }));
         total.inc(labels);
         duration.observe(labels, seconds);
       },

@@ -20,6 +20,8 @@ import {
 } from "./instance-manager.js";
 import { createMetrics, type MetricsOptions } from "./metrics.js";
 import type { HandlerMiddleware } from "./middleware/handler-middleware.js";
+import { JsonDataCache, readOnlyJson } from "./json-data-cache.js";
+import { ContextualLoggers } from "./middleware/contextual-logger.js";
 import { loggerMiddleware } from "./middleware/logger-middleware.js";
 import { metricsMiddleware } from "./middleware/metrics-middleware.js";
 import { tracingMiddleware } from "./middleware/tracing-middleware.js";
@@ -31,7 +33,12 @@ import type { StreamHandler } from "./stream.js";
 import { setupTracing, type TracingOptions } from "./tracing/tracing.js";
 
 export interface PluginOptions<J = unknown, I = undefined> {
-  /** Parses and validates settings' jsonData into `J`; default: the JSON as it is. */
+  /**
+   * Parses and validates settings' jsonData into `J`; default: the JSON as it
+   * is, deep-frozen. Called once per saved version of a data source's (or
+   * app's) settings: calls with those settings share the result, so treat it
+   * as read-only.
+   */
   jsonData?: JsonDataParser<J>;
   /** Builds the per-data-source (or per-app-org) instance handlers get as `ctx.instance`. */
   instance?: InstanceFactory<I, J>;
@@ -86,7 +93,9 @@ export function createPlugin<J = unknown, I = undefined>(
   ];
   const core: SdkCore<J, I> = {
     logger,
-    parseJsonData: options.jsonData ?? ((value) => value as J),
+    loggers: new ContextualLoggers(logger),
+    parseJsonData: options.jsonData ?? readOnlyJson<J>,
+    jsonDataCache: new JsonDataCache(),
     instances: options.instance
       ? createInstanceManager(options.instance, {
           ...options.instanceOptions,

@@ -25,8 +25,11 @@ import type {
   QueryChunkedDataHandler,
   QueryChunkedDataRequest,
 } from "./chunked.js";
+import { mapConcurrent, mapEagerly } from "./concurrent-map.js";
+import { isPromise, type MaybePromise } from "./maybe-promise.js";
 import type { RequestContext } from "./request-context.js";
-import { yieldPoints } from "./yield-point.js";
+
+export { mapConcurrent } from "./concurrent-map.js";
 
 /** What a query handler may return: a full response, one frame, or frames. */
 export type QueryResult = DataResponse | Frame | Frame[];
@@ -111,7 +114,7 @@ export class QueryTypeMux<J = unknown, I = unknown>
     writer: ChunkedDataWriter,
     ctx: RequestContext<J, I>,
   ): Promise<void> {
-    const queryCtx: QueryContext<J, I> = { ...ctx, request };
+    const queryCtx = queryContext(ctx, request);
     await mapConcurrent(request.queries, this.#limit(ctx), async (query) => {
       const chunked = this.#chunked.get(query.queryType);
       if (chunked) {
@@ -146,17 +149,21 @@ export class QueryTypeMux<J = unknown, I = unknown>
     return [...this.#handlers.keys()];
   }
 
-  async queryData(
+  /** Answers synchronously when every query's handler did (no promise per query then). */
+  queryData(
     request: QueryDataRequest<J>,
     ctx: RequestContext<J, I>,
-  ): Promise<QueryDataResponse> {
-    const queryCtx: QueryContext<J, I> = { ...ctx, request };
-    const results = await mapConcurrent(request.queries, this.#limit(ctx), (query) =>
+  ): Promise<QueryDataResponse> | QueryDataResponse {
+    const queryCtx = queryContext(ctx, request);
+    const results = mapEagerly(request.queries, this.#limit(ctx), (query) =>
       this.#runOne(query, queryCtx),
     );
-    const responses: Record<string, DataResponse> = {};
-    request.queries.forEach((query, i) => (responses[query.refId] = results[i]));
-    return { responses };
+    const answer = (responses: DataResponse[]): QueryDataResponse => {
+      const byRefId: Record<string, DataResponse> = {};
+      request.queries.forEach((query, i) => (byRefId[query.refId] = responses[i]!));
+      return { responses: byRefId };
+    };
+    return isPromise(results) ? Promise.resolve(results).then(answer) : answer(results);
   }
 
   #limit(ctx: RequestContext<J, I>): number {
@@ -167,7 +174,8 @@ export class QueryTypeMux<J = unknown, I = unknown>
     );
   }
 
-  async #runOne(query: DataQuery<unknown>, ctx: QueryContext<J, I>): Promise<DataResponse> {
+  /** A query's answer; never throws (a failure is its error response). */
+  #runOne(query: DataQuery<unknown>, ctx: QueryContext<J, I>): MaybePromise<DataResponse> {
     const handler = this.#handlers.get(query.queryType) ?? this.#fallback;
     if (!handler)
       return errorResponse(
@@ -182,38 +190,31 @@ export class QueryTypeMux<J = unknown, I = unknown>
       );
     try {
       ctx.signal.throwIfAborted();
-      return toDataResponse(await handler(query, ctx));
+      const result = handler(query, ctx);
+      return isPromise(result)
+        ? Promise.resolve(result).then(toDataResponse, (error: unknown) => errorResponse(error))
+        : toDataResponse(result);
     } catch (error) {
       return errorResponse(error);
     }
   }
 }
 
+/**
+ * The context with the request added. Object.assign rather than a spread:
+ * a spread copy takes the added property ~8× slower (V8 makes a new map).
+ */
+function queryContext<J, I>(
+  ctx: RequestContext<J, I>,
+  request: QueryDataRequest<J> | QueryChunkedDataRequest<J>,
+): QueryContext<J, I> {
+  const queryCtx = Object.assign({}, ctx) as QueryContext<J, I>;
+  queryCtx.request = request;
+  return queryCtx;
+}
+
 function toDataResponse(result: QueryResult): DataResponse {
   if (result instanceof FrameClass) return { frames: [result] };
   if (Array.isArray(result)) return { frames: result };
   return result;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  // Synchronous handlers would otherwise run every item in one turn of the event loop.
-  const yieldPoint = yieldPoints();
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-      const pause = yieldPoint();
-      if (pause) await pause;
-    }
-  };
-  const workers = Math.max(1, Math.min(limit, items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return results;
 }

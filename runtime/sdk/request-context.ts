@@ -8,6 +8,8 @@ import type { CallContext } from "../../output/rpc-support.js";
 import type { Logger } from "../log/hclog.js";
 import type { JsonDataParser, PluginContext } from "./context.js";
 import type { InstanceManager } from "./instance-manager.js";
+import type { JsonDataCache } from "./json-data-cache.js";
+import type { ContextualLoggers } from "./middleware/contextual-logger.js";
 import type { HandlerMiddleware } from "./middleware/handler-middleware.js";
 import type { TraceContext } from "./trace-context.js";
 
@@ -34,7 +36,11 @@ export interface RequestContext<J = unknown, I = unknown> {
 /** Shared by every adapter of one plugin; built by createPlugin. */
 export interface SdkCore<J, I> {
   logger: Logger;
+  /** `logger` with each call's contextual fields. */
+  loggers: ContextualLoggers;
   parseJsonData: JsonDataParser<J>;
+  /** parseJsonData's results per data source (or app) and settings version. */
+  jsonDataCache: JsonDataCache;
   instances: InstanceManager<I, J> | undefined;
   /** The SDK's middlewares (tracing, metrics, logging) then the plugin's, outermost first. */
   middlewares: readonly HandlerMiddleware[];

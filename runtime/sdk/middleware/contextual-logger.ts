@@ -6,6 +6,7 @@
  */
 import type { Metadata } from "@grpc/grpc-js";
 import type * as pb from "../../../output/pluginv2/backend.js";
+import type { Logger } from "../../log/hclog.js";
 import type { TraceContext } from "../trace-context.js";
 
 /** gRPC metadata key and separator of backend/log/context_grpc.go. */
@@ -30,9 +31,90 @@ export function contextualLogFields(
     fields.dsUid = ds.uid;
     if (context?.user) fields.uname = context.user.name;
   }
-  for (const param of metadata?.get(LOG_PARAMS_METADATA_KEY) ?? []) {
+  for (const param of logParams(metadata)) {
     const parts = String(param).split(LOG_PARAM_SEPARATOR);
     if (parts.length === 2 && parts[0] && parts[1]) fields[parts[0]] = parts[1];
   }
   return fields;
+}
+
+/** Enough for every endpoint × data source × user a plugin serves; past it the cache starts over. */
+const MAX_CACHED = 512;
+
+/**
+ * `base.with(contextualLogFields(...))`, the same logger again for calls with
+ * the same fields: without a trace id or log params (which differ per call),
+ * they repeat from call to call, and a logger is immutable.
+ */
+/** What a contextual logger's fields are made of, when there is no trace id or log param. */
+interface LoggerFields {
+  endpoint: string;
+  pluginId: string | undefined;
+  pluginVersion: string | undefined;
+  dsName: string | undefined;
+  dsUid: string | undefined;
+  uname: string | undefined;
+}
+
+export class ContextualLoggers {
+  readonly #cache = new Map<string, Logger>();
+  /** The last one handed out: calls mostly repeat the previous call's fields. */
+  #last: { fields: LoggerFields; logger: Logger } | undefined;
+
+  constructor(readonly base: Logger) {}
+
+  for(
+    endpoint: string,
+    context: pb.PluginContext | undefined,
+    trace: TraceContext | undefined,
+    metadata: Metadata | undefined,
+  ): Logger {
+    if (trace || logParams(metadata).length > 0)
+      return this.base.with(contextualLogFields(endpoint, context, trace, metadata));
+    const ds = context?.dataSourceInstanceSettings;
+    const last = this.#last;
+    if (
+      last &&
+      last.fields.endpoint === endpoint &&
+      last.fields.pluginId === context?.pluginId &&
+      last.fields.pluginVersion === context?.pluginVersion &&
+      last.fields.dsName === ds?.name &&
+      last.fields.dsUid === ds?.uid &&
+      last.fields.uname === (ds ? context?.user?.name : undefined)
+    )
+      return last.logger;
+    const key = ds
+      ? endpoint +
+        lengthPrefixed(context?.pluginId) +
+        lengthPrefixed(context?.pluginVersion) +
+        lengthPrefixed(ds.name) +
+        lengthPrefixed(ds.uid) +
+        (context?.user ? lengthPrefixed(context.user.name) : "-")
+      : endpoint + lengthPrefixed(context?.pluginId) + lengthPrefixed(context?.pluginVersion);
+    let logger = this.#cache.get(key);
+    if (!logger) {
+      logger = this.base.with(contextualLogFields(endpoint, context, undefined, undefined));
+      if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+      this.#cache.set(key, logger);
+    }
+    const fields: LoggerFields = {
+      endpoint,
+      pluginId: context?.pluginId,
+      pluginVersion: context?.pluginVersion,
+      dsName: ds?.name,
+      dsUid: ds?.uid,
+      uname: ds ? context?.user?.name : undefined,
+    };
+    this.#last = { fields, logger };
+    return logger;
+  }
+}
+
+/** Length-prefixed, so no value can make two different keys alike. */
+function lengthPrefixed(value: string | undefined): string {
+  return value === undefined ? "-" : `${value.length}:${value}`;
+}
+
+function logParams(metadata: Metadata | undefined): readonly unknown[] {
+  return metadata?.get(LOG_PARAMS_METADATA_KEY) ?? [];
 }

@@ -24,6 +24,12 @@ function fraction(value: number, unit: number): string {
   const whole = Math.floor(value / unit);
   const rest = value % unit;
   if (rest === 0) return String(whole);
-  const digits = String(unit).length - 1;
-  return `${whole}.${String(rest).padStart(digits, "0").replace(/0+$/, "")}`;
+  // Written on every call's completion line: digits by arithmetic, no regex.
+  let digits = String(unit).length - 1;
+  let fractional = rest;
+  while (fractional % 10 === 0) {
+    fractional /= 10;
+    digits--;
+  }
+  return `${whole}.${String(fractional).padStart(digits, "0")}`;
 }

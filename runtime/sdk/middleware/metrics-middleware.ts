@@ -5,26 +5,28 @@
  */
 import type { RequestMetrics } from "../metrics.js";
 import type { HandlerMiddleware } from "./handler-middleware.js";
-import { outcomeOfError } from "./request-status.js";
+import { outcomeOfError, type RequestOutcome } from "./request-status.js";
 
 export function metricsMiddleware(metrics: RequestMetrics): HandlerMiddleware {
-  return async (call, next) => {
+  // `.then` rather than an async function: one promise per call instead of two.
+  return (call, next) => {
     const started = performance.now();
-    let outcome = call.outcome;
-    try {
-      const result = await next();
-      outcome = call.outcome;
-      return result;
-    } catch (error) {
-      outcome = call.outcome ?? outcomeOfError(error, call.call.signal);
-      throw error;
-    } finally {
+    const observe = (outcome: RequestOutcome | undefined) =>
       metrics.observe(
         call.endpoint,
         outcome?.status ?? "ok",
         outcome?.statusSource ?? "plugin",
         (performance.now() - started) / 1000,
       );
-    }
+    return next().then(
+      (result) => {
+        observe(call.outcome);
+        return result;
+      },
+      (error: unknown) => {
+        observe(call.outcome ?? outcomeOfError(error, call.call.signal));
+        throw error;
+      },
+    );
   };
 }

@@ -17,9 +17,13 @@ export interface RequestScope {
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
-/** Runs `fn` as the scope of one call. */
-export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
-  return storage.run(scope, fn);
+/** Runs `fn(...args)` as the scope of one call (arguments rather than a closure per call). */
+export function runInRequestScope<A extends unknown[], T>(
+  scope: RequestScope,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
+  return storage.run(scope, fn, ...args);
 }
 
 /** The handler's context of the call being served, if any (and once it is built). */
