@@ -72,7 +72,7 @@ const options: SectionOptions = { quick: values.quick };
 const startedAt = new Date();
 const machine = describeMachine();
 console.log(
-  `npm run bench${options.quick ? " --quick (smoke run: do not quote these figures)" : ""}: ${machine}\n`,
+  `npm run bench${options.quick ? " --quick (smoke run: do not quote these figures)" : ""}: ${machine}, run by node ${process.version}\n`,
 );
 
 const reports: SectionReport[] = [];
@@ -123,8 +123,9 @@ if (failures.length > 0) {
   process.exitCode = 1;
 }
 
+/** The hardware; which Node.js the peers run on is each section's own note (query-data: --node). */
 function describeMachine(): string {
   const cpu = cpus();
   const model = cpu[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown CPU";
-  return `node ${process.version}, ${cpu.length} × ${model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}-${process.arch}`;
+  return `${cpu.length} × ${model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}-${process.arch}`;
 }
