@@ -47,17 +47,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? writeStderr;
   const base = options.fields ?? {};
   const module = options.module ?? "";
+  // A logger's own part of every line (module and With fields), serialised once: a plugin
+  // writes two lines per call with the same request fields.
+  const fixedPart = (module ? `,"@module":${JSON.stringify(module)}` : "") + jsonMembers(base);
+  const baseIsPlain = !Object.keys(base).some((key) => RESERVED.has(key));
   const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return;
-    const line: Record<string, unknown> = {
-      "@level": at,
-      "@message": message,
-      "@timestamp": hclogTimestamp(new Date()),
-    };
-    if (module) line["@module"] = module;
-    for (const k in base) line[k] = serialisable(base[k]);
-    if (fields) for (const k in fields) line[k] = serialisable(fields[k]);
-    write(JSON.stringify(line) + "\n");
+    const timestamp = timestampNow();
+    if (!baseIsPlain || typeof message !== "string" || (fields && repeatsAny(fields, base)))
+      return write(JSON.stringify(lineObject(at, message, timestamp, module, base, fields)) + "\n");
+    const head = `{"@level":"${at}","@message":${JSON.stringify(message)},"@timestamp":"${timestamp}"`;
+    write(`${head}${fixedPart}${fields ? jsonMembers(fields) : ""}}\n`);
   };
   return {
     trace: (m, f) => emit("trace", m, f),
@@ -69,6 +69,57 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       createLogger({ ...options, level, module: module ? `${module}.${name}` : name }),
     with: (fields) => createLogger({ ...options, level, fields: { ...base, ...fields } }),
   };
+}
+
+const RESERVED = new Set(["@level", "@message", "@timestamp", "@module"]);
+
+/** `,"key":value` for each member JSON.stringify would write (undefined, functions: none). */
+function jsonMembers(fields: Record<string, unknown>): string {
+  let out = "";
+  for (const key in fields) {
+    const value = JSON.stringify(serialisable(fields[key]));
+    if (value !== undefined) out += `,${JSON.stringify(key)}:${value}`;
+  }
+  return out;
+}
+
+/** A line field named like a With field or an hclog key: the line is built as one object. */
+function repeatsAny(fields: Record<string, unknown>, base: Record<string, unknown>): boolean {
+  for (const key in fields) if (key in base || RESERVED.has(key)) return true;
+  return false;
+}
+
+/** The line as an object: each key once, a later value replacing an earlier one in place. */
+function lineObject(
+  at: LogLevel,
+  message: string,
+  timestamp: string,
+  module: string,
+  base: Record<string, unknown>,
+  fields: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    "@level": at,
+    "@message": message,
+    "@timestamp": timestamp,
+  };
+  if (module) line["@module"] = module;
+  for (const k in base) line[k] = serialisable(base[k]);
+  if (fields) for (const k in fields) line[k] = serialisable(fields[k]);
+  return line;
+}
+
+let lastMillis = -1;
+let lastTimestamp = "";
+
+/** hclogTimestamp of now, formatted once per millisecond. */
+function timestampNow(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = hclogTimestamp(new Date(now));
+  }
+  return lastTimestamp;
 }
 
 /**
