@@ -101,7 +101,11 @@ function strictReader(bytes: Uint8Array): BinaryReader {
   return new CheckedReader(bytes);
 }
 
-/** The part of a grpc-js server call the context needs (grpc-js does not export its own name for it). */
+/**
+ * The part of a server call the context needs: grpc-js's call objects have it
+ * (grpc-js does not export a name for it), and so do the runtime's node:http2
+ * server's (runtime/plugin/serving/node-http2/handler-calls.ts).
+ */
 interface ServerSurfaceCall {
   readonly metadata: Metadata;
   getPeer(): string;
@@ -137,7 +141,7 @@ export interface CallContext {
   readonly metadata: Metadata;
   /** The caller's deadline, if it set one. */
   readonly deadline: Date | undefined;
-  /** The caller's address as grpc-js reports it. */
+  /** The caller's address, as grpc-js reports it ("host:port", or "unknown" on a unix socket). */
   readonly peer: string;
 }
 
@@ -210,7 +214,7 @@ function callContext(rpc: string, call: ServerSurfaceCall): { ctx: CallContext; 
   let controller: AbortController | undefined;
   let reason: RpcError | undefined;
   const onCancel = () => {
-    // grpc-js reports a passed deadline as "cancelled" too; tell the two apart
+    // A passed deadline is reported as "cancelled" too; tell the two apart
     // so handlers (and Grafana's error source) see DEADLINE_EXCEEDED, not CANCELLED.
     // Our deadline started when the request arrived, a little after the
     // caller's: a caller whose own timer fires first (grpc-go's and grpc-js's
@@ -370,7 +374,7 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
   );
 }
 
-/** Hands the answer to grpc-js; a throw there must not become a stray rejection or crash. */
+/** Hands the answer to the server; a throw there must not become a stray rejection or crash. */
 function answer<Res>(
   callback: sendUnaryData<Res>,
   error: Partial<ServiceError> | null,
