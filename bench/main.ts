@@ -114,7 +114,9 @@ const written = [jsonPath];
 if (reports.some((r) => r.section === QUERY_DATA_SECTION)) {
   const { rounds } = await queryDataSettings(options.quick);
   await mkdir(dirname(svgPath), { recursive: true });
-  await writeFile(svgPath, renderThroughputSvg(reports, { date, machine, rounds }));
+  const peersOn = reports.find((r) => r.section === QUERY_DATA_SECTION)?.runtime;
+  const chartMachine = peersOn ? `${machine}; Node peers on ${peersOn}` : machine;
+  await writeFile(svgPath, renderThroughputSvg(reports, { date, machine: chartMachine, rounds }));
   written.push(svgPath);
 }
 console.log(`\nwrote ${written.map((p) => relative(REPO_ROOT, p)).join(", ")}`);

@@ -161,6 +161,7 @@ export async function benchQueryData(options: QueryDataOptions): Promise<Section
       {
         section: QUERY_DATA_SECTION,
         title: "QueryData through the go-plugin host (median of rounds [min–max])",
+        runtime: `Node.js ${node.version}`,
         rows: throughput.rows,
         notes: [machineNote, ...throughput.notes],
       },

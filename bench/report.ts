@@ -28,6 +28,8 @@ export interface SectionReport {
   rows: BenchRow[];
   /** Anything a reader needs to read the rows right (what was skipped, why). */
   notes?: string[];
+  /** What the measured processes ran on, when not the bench's own Node (e.g. "Node.js 24.22.3"). */
+  runtime?: string;
 }
 
 export interface SectionOptions {
