@@ -39,6 +39,20 @@ describe("MessageReader", () => {
     }
   });
 
+  it("reads a 16 MiB message that arrives in 16 KiB chunks, byte for byte", () => {
+    const payload = Buffer.alloc(16 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i += 4093) payload[i] = i % 251;
+    const framed = grpcFrame(payload);
+    const reader = new MessageReader(payload.length);
+    const read: Buffer[] = [];
+    for (let at = 0; at < framed.length; at += 16 * 1024)
+      for (const message of reader.push(framed.subarray(at, at + 16 * 1024)))
+        read.push(message.payload);
+    expect(read).toHaveLength(1);
+    expect(read[0]!.equals(payload)).toBe(true);
+    expect(reader.pendingBytes).toBe(0);
+  });
+
   it("keeps an incomplete message pending", () => {
     const reader = new MessageReader(1024);
     expect(reader.push(body.subarray(0, body.length - 1))).toHaveLength(2);

@@ -2,8 +2,9 @@
  * gRPC's length-prefixed messages: a flag byte (1 = compressed), a 4-byte
  * big-endian length, the payload. The reader cuts a request body into them
  * as HTTP/2 DATA chunks arrive, refusing a declared length over the limit as
- * soon as its prefix is seen (not after buffering it), and reads the common
- * case, a whole message in one chunk, without copying.
+ * soon as its prefix is seen (not after buffering it), reads the common case,
+ * a whole message in one chunk, without copying, and copies a message split
+ * over chunks once, when its last byte has arrived.
  */
 import { gunzipSync, inflateSync } from "node:zlib";
 import { status as Status } from "@grpc/grpc-js";
@@ -24,34 +25,79 @@ export class RequestRejected extends Error {
 const PREFIX = 5;
 
 export class MessageReader {
-  private pending: Buffer | undefined;
+  // Chunks not yet cut into messages, in order; the first may be partly consumed already.
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   /** Bytes of an incomplete message still waiting for more data. */
   get pendingBytes(): number {
-    return this.pending?.length ?? 0;
+    return this.buffered;
   }
 
   /** The whole messages `chunk` completes; throws RequestRejected for an oversized one. */
   push(chunk: Buffer): RawMessage[] {
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
+    if (chunk.length === 0) return [];
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     const messages: RawMessage[] = [];
-    while (data.length >= PREFIX) {
-      const length = data.readUInt32BE(1);
+    while (this.buffered >= PREFIX) {
+      const length = this.declaredLength();
       if (length > this.maxBytes)
         throw new RequestRejected({
           code: Status.RESOURCE_EXHAUSTED,
           details: `grpc: received message larger than max (${length} vs. ${this.maxBytes})`,
         });
-      if (data.length < PREFIX + length) break;
-      messages.push({ flag: data[0]!, payload: data.subarray(PREFIX, PREFIX + length) });
-      data = data.subarray(PREFIX + length);
+      // Nothing is copied until a whole message is there (a 16 MiB request arrives in
+      // thousands of chunks: joining on every chunk would copy it thousands of times).
+      if (this.buffered < PREFIX + length) break;
+      const framed = this.take(PREFIX + length);
+      messages.push({ flag: framed[0]!, payload: framed.subarray(PREFIX) });
     }
-    // Copy the remainder: the chunk it points into may be large and otherwise retained.
-    if (data.length > 0) this.pending = Buffer.from(data);
     return messages;
+  }
+
+  /** The big-endian length after the flag byte, wherever the chunk boundaries fall. */
+  private declaredLength(): number {
+    const first = this.chunks[0]!;
+    if (first.length >= PREFIX) return first.readUInt32BE(1);
+    return this.peek(PREFIX).readUInt32BE(1);
+  }
+
+  /** The first `n` buffered bytes, without consuming them. */
+  private peek(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (const chunk of this.chunks) {
+      filled += chunk.copy(out, filled, 0, Math.min(chunk.length, n - filled));
+      if (filled === n) break;
+    }
+    return out;
+  }
+
+  /** Consumes the first `n` buffered bytes: a view when one chunk holds them, else one copy. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const chunk = this.chunks[0]!;
+        const used = Math.min(chunk.length, n - filled);
+        chunk.copy(out, filled, 0, used);
+        filled += used;
+        if (used === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(used);
+      }
+    }
+    this.buffered -= n;
+    return out;
   }
 }
 

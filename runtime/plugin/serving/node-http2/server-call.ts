@@ -96,7 +96,8 @@ export class ServerCall {
 
   /** Writes one framed response message; the callback runs once HTTP/2 has taken it. */
   sendMessage(frame: Buffer, callback?: (error?: Error | null) => void): boolean {
-    if (this.done || this.stream.destroyed) {
+    // respond() and write() throw on a stream the peer already closed, before "close" fires.
+    if (this.done || this.stream.destroyed || this.stream.closed) {
       callback?.();
       return true;
     }
