@@ -71,7 +71,7 @@ export class ServerCall {
         details: `grpc: Decompressor is not installed for grpc-encoding "${this.encoding}"`,
       };
     if (!this.rejection) return true;
-    this.sendStatus(this.rejection);
+    this.reject(this.rejection);
     return false;
   }
 
@@ -174,5 +174,7 @@ export class ServerCall {
       },
       { endStream: true },
     );
+    // The body is never read: let it drain instead of holding the stream open.
+    stream.resume();
   }
 }

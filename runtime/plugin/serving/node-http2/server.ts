@@ -183,14 +183,17 @@ export class NodeHttp2GrpcServer {
     if (!isGrpcContentType(contentType)) return ServerCall.refuseContentType(stream, contentType);
     const path = String(headers[constants.HTTP2_HEADER_PATH]);
     const method = this.methods.get(path);
-    if (!method)
-      return stream.respond(
+    if (!method) {
+      stream.respond(
         trailersOnly({
           code: Status.UNIMPLEMENTED,
           details: `The server does not implement the method ${path}`,
         }),
         { endStream: true },
       );
+      // The body is never read: let it drain instead of holding the stream open.
+      return void stream.resume();
+    }
     const call = new ServerCall(stream, headers, rawHeaders, this.peerOf(stream.session));
     if (call.acceptHeaders()) startCall(call, method, this.maxBytes);
   }
