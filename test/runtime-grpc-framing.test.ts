@@ -12,6 +12,7 @@ import {
   messagePayload,
 } from "../runtime/plugin/serving/node-http2/message-frames.js";
 import { percentEncode } from "../runtime/plugin/serving/node-http2/percent-encoding.js";
+import { malformedBinaryHeader } from "../runtime/plugin/serving/node-http2/request-metadata.js";
 import { grpcFrame } from "./support/raw-grpc.js";
 
 const payloads = [Buffer.from("first message"), Buffer.alloc(0), Buffer.from([0, 1, 2, 255])];
@@ -115,4 +116,19 @@ describe("percentEncode", () => {
     const message = "日本語 %41 \t end";
     expect(decodeURIComponent(percentEncode(message))).toBe(message);
   });
+});
+
+describe("malformedBinaryHeader", () => {
+  it.each(["", "AQI=", "AQI", "AQID", "AQ==", "AQ", "+/+/"])("accepts %j as grpc-go does", (v) =>
+    expect(malformedBinaryHeader(["x-data-bin", v])).toBeUndefined(),
+  );
+
+  it.each(["!!!", "AQI==", "A", "AQ=", "AQ=I", "AQ I=", "AQ-_"])("refuses %j, naming it", (v) =>
+    expect(malformedBinaryHeader([":path", "/a/b", "x-data-bin", v])).toBe(
+      `malformed binary metadata ${JSON.stringify(v)} in header "x-data-bin"`,
+    ),
+  );
+
+  it("looks only at -bin headers", () =>
+    expect(malformedBinaryHeader(["x-text", "!!!", "user-agent", "=="])).toBeUndefined());
 });

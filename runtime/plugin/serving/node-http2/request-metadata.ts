@@ -30,3 +30,25 @@ export function requestMetadata(raw: readonly string[]): Metadata {
   }
   return metadata;
 }
+
+const PADDED_BASE64 = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const RAW_BASE64 = /^[A-Za-z0-9+/]*$/;
+
+/**
+ * Why a `-bin` header is not binary metadata, or undefined: grpc-go refuses
+ * the call (INTERNAL) unless each value is standard base64, padded when its
+ * length is a multiple of 4 and unpadded otherwise (decodeBinHeader).
+ */
+export function malformedBinaryHeader(raw: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (!key.endsWith("-bin")) continue;
+    const value = raw[i + 1]!;
+    const valid =
+      value.length % 4 === 0
+        ? PADDED_BASE64.test(value)
+        : value.length % 4 !== 1 && RAW_BASE64.test(value);
+    if (!valid) return `malformed binary metadata ${JSON.stringify(value)} in header "${key}"`;
+  }
+  return undefined;
+}

@@ -13,7 +13,7 @@ import { status as Status, type Metadata } from "@grpc/grpc-js";
 import { RESPONSE_HEADERS, statusTrailers, trailersOnly, type GrpcStatus } from "./grpc-status.js";
 import { parseGrpcTimeout } from "./grpc-timeout.js";
 import { acceptsEncoding } from "./message-frames.js";
-import { requestMetadata } from "./request-metadata.js";
+import { malformedBinaryHeader, requestMetadata } from "./request-metadata.js";
 
 /** Node's setTimeout overflows above this (and fires after 1 ms): longer deadlines get no timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -70,6 +70,10 @@ export class ServerCall {
         code: Status.UNIMPLEMENTED,
         details: `grpc: Decompressor is not installed for grpc-encoding "${this.encoding}"`,
       };
+    if (!this.rejection) {
+      const malformed = malformedBinaryHeader(this.rawHeaders);
+      if (malformed) this.rejection = { code: Status.INTERNAL, details: malformed };
+    }
     if (!this.rejection) return true;
     this.reject(this.rejection);
     return false;
