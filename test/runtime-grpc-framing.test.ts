@@ -54,6 +54,17 @@ describe("MessageReader", () => {
     expect(reader.pendingBytes).toBe(0);
   });
 
+  it("reads a message sent one byte per chunk (a peer sending 1-byte DATA frames)", () => {
+    const payload = Buffer.alloc(512 * 1024, 7);
+    const framed = grpcFrame(payload);
+    const reader = new MessageReader(payload.length);
+    const read: Buffer[] = [];
+    for (let at = 0; at < framed.length; at++)
+      for (const message of reader.push(framed.subarray(at, at + 1))) read.push(message.payload);
+    expect(read).toHaveLength(1);
+    expect(read[0]!.equals(payload)).toBe(true);
+  });
+
   it("keeps an incomplete message pending", () => {
     const reader = new MessageReader(1024);
     expect(reader.push(body.subarray(0, body.length - 1))).toHaveLength(2);

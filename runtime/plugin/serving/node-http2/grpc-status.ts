@@ -27,10 +27,32 @@ export const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ "grpc-status": "
 export function statusTrailers(status: GrpcStatus): OutgoingHttpHeaders {
   if (status.code === Status.OK && !status.details && !status.metadata) return OK_TRAILERS;
   return {
-    ...status.metadata?.toHttp2Headers(),
+    ...sendableMetadata(status.metadata),
     "grpc-status": String(status.code),
     ...(status.details ? { "grpc-message": percentEncode(status.details) } : {}),
   };
+}
+
+/**
+ * HTTP/1 connection headers, which HTTP/2 forbids: Node throws on them (on a
+ * stream, inside its "wantTrailers" event, which would take the process
+ * down), so metadata under these names is left out of a status.
+ */
+const CONNECTION_HEADERS = new Set([
+  "connection",
+  "upgrade",
+  "host",
+  "http2-settings",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+]);
+
+function sendableMetadata(metadata: Metadata | null | undefined): OutgoingHttpHeaders {
+  const headers = metadata?.toHttp2Headers() ?? {};
+  for (const name of Object.keys(headers)) if (CONNECTION_HEADERS.has(name)) delete headers[name];
+  return headers;
 }
 
 /** Headers and status in one block, for a call that sent nothing else. */

@@ -3,8 +3,8 @@
  * big-endian length, the payload. The reader cuts a request body into them
  * as HTTP/2 DATA chunks arrive, refusing a declared length over the limit as
  * soon as its prefix is seen (not after buffering it), reads the common case,
- * a whole message in one chunk, without copying, and copies a message split
- * over chunks once, when its last byte has arrived.
+ * a whole message in one chunk, without copying, and copies each byte of a
+ * message split over chunks once, into a buffer of its declared length.
  */
 import { gunzipSync, inflateSync } from "node:zlib";
 import { status as Status } from "@grpc/grpc-js";
@@ -25,79 +25,77 @@ export class RequestRejected extends Error {
 const PREFIX = 5;
 
 export class MessageReader {
-  // Chunks not yet cut into messages, in order; the first may be partly consumed already.
-  private readonly chunks: Buffer[] = [];
-  private buffered = 0;
+  // The prefix of the message being read (flag byte and length), as far as it has arrived.
+  private readonly prefix = Buffer.alloc(PREFIX);
+  private prefixFilled = 0;
+  // Its payload, once the prefix is complete: allocated at its declared length, filled as data
+  // arrives. Each byte is copied at most once, however the data is split (one byte per DATA
+  // frame included): no list of chunks to join or shift.
+  private payload: Buffer | undefined;
+  private payloadFilled = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   /** Bytes of an incomplete message still waiting for more data. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.prefixFilled + this.payloadFilled;
   }
 
   /** The whole messages `chunk` completes; throws RequestRejected for an oversized one. */
   push(chunk: Buffer): RawMessage[] {
-    if (chunk.length === 0) return [];
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
     const messages: RawMessage[] = [];
-    while (this.buffered >= PREFIX) {
-      const length = this.declaredLength();
-      if (length > this.maxBytes)
-        throw new RequestRejected({
-          code: Status.RESOURCE_EXHAUSTED,
-          details: `grpc: received message larger than max (${length} vs. ${this.maxBytes})`,
-        });
-      // Nothing is copied until a whole message is there (a 16 MiB request arrives in
-      // thousands of chunks: joining on every chunk would copy it thousands of times).
-      if (this.buffered < PREFIX + length) break;
-      const framed = this.take(PREFIX + length);
-      messages.push({ flag: framed[0]!, payload: framed.subarray(PREFIX) });
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.prefixFilled < PREFIX) {
+        // The common case, a whole message inside this chunk: a view, nothing copied.
+        if (this.prefixFilled === 0 && chunk.length - at >= PREFIX) {
+          const length = this.checkedLength(chunk.readUInt32BE(at + 1));
+          if (chunk.length - at - PREFIX >= length) {
+            messages.push({
+              flag: chunk[at]!,
+              payload: chunk.subarray(at + PREFIX, at + PREFIX + length),
+            });
+            at += PREFIX + length;
+            continue;
+          }
+        }
+        const used = chunk.copy(
+          this.prefix,
+          this.prefixFilled,
+          at,
+          at + PREFIX - this.prefixFilled,
+        );
+        this.prefixFilled += used;
+        at += used;
+        if (this.prefixFilled < PREFIX) break;
+        this.payload = Buffer.allocUnsafe(this.checkedLength(this.prefix.readUInt32BE(1)));
+        this.payloadFilled = 0;
+      }
+      const payload = this.payload!;
+      const used = chunk.copy(
+        payload,
+        this.payloadFilled,
+        at,
+        at + payload.length - this.payloadFilled,
+      );
+      this.payloadFilled += used;
+      at += used;
+      if (this.payloadFilled < payload.length) break;
+      messages.push({ flag: this.prefix[0]!, payload });
+      this.prefixFilled = 0;
+      this.payloadFilled = 0;
+      this.payload = undefined;
     }
     return messages;
   }
 
-  /** The big-endian length after the flag byte, wherever the chunk boundaries fall. */
-  private declaredLength(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= PREFIX) return first.readUInt32BE(1);
-    return this.peek(PREFIX).readUInt32BE(1);
-  }
-
-  /** The first `n` buffered bytes, without consuming them. */
-  private peek(n: number): Buffer {
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    for (const chunk of this.chunks) {
-      filled += chunk.copy(out, filled, 0, Math.min(chunk.length, n - filled));
-      if (filled === n) break;
-    }
-    return out;
-  }
-
-  /** Consumes the first `n` buffered bytes: a view when one chunk holds them, else one copy. */
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const chunk = this.chunks[0]!;
-        const used = Math.min(chunk.length, n - filled);
-        chunk.copy(out, filled, 0, used);
-        filled += used;
-        if (used === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(used);
-      }
-    }
-    this.buffered -= n;
-    return out;
+  private checkedLength(length: number): number {
+    if (length > this.maxBytes)
+      throw new RequestRejected({
+        code: Status.RESOURCE_EXHAUSTED,
+        details: `grpc: received message larger than max (${length} vs. ${this.maxBytes})`,
+      });
+    return length;
   }
 }
 

@@ -34,6 +34,9 @@ function readSingleRequest(call: ServerCall, method: ServedMethod, maxBytes: num
     if (call.done) return;
     try {
       for (const message of reader.push(chunk)) messages.push(message);
+      // Refused at the second message, not at the end of the body: a peer that keeps sending
+      // must not make the plugin hold every message (grpc-go and grpc-js stop there too).
+      if (messages.length > 1) throw tooManyMessages();
     } catch (error) {
       failRead(call, error);
     }
@@ -47,11 +50,7 @@ function readSingleRequest(call: ServerCall, method: ServedMethod, maxBytes: num
           code: Status.UNKNOWN,
           details: "EOF: the request ended before a whole message",
         });
-      if (messages.length > 1 || reader.pendingBytes > 0)
-        throw new RequestRejected({
-          code: Status.INTERNAL,
-          details: "grpc: too many request messages for a non-streaming request",
-        });
+      if (reader.pendingBytes > 0) throw tooManyMessages();
       request = decode(call, method, messages[0]!, maxBytes);
     } catch (error) {
       return failRead(call, error);
@@ -94,6 +93,13 @@ function decode(call: ServerCall, method: ServedMethod, message: RawMessage, max
       details: `grpc: error unmarshalling request: ${(error as Error)?.message ?? String(error)}`,
     });
   }
+}
+
+function tooManyMessages(): RequestRejected {
+  return new RequestRejected({
+    code: Status.INTERNAL,
+    details: "grpc: too many request messages for a non-streaming request",
+  });
 }
 
 function failRead(call: ServerCall, error: unknown): void {

@@ -8,7 +8,12 @@
  * the status was sent (the caller reset it, the connection dropped, or the
  * deadline passed, in which case the caller first gets DEADLINE_EXCEEDED).
  */
-import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import {
+  constants,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type ServerHttp2Stream,
+} from "node:http2";
 import { status as Status, type Metadata } from "@grpc/grpc-js";
 import { RESPONSE_HEADERS, statusTrailers, trailersOnly, type GrpcStatus } from "./grpc-status.js";
 import { parseGrpcTimeout } from "./grpc-timeout.js";
@@ -29,7 +34,8 @@ export class ServerCall {
   private cancelled = false;
   private timer: NodeJS.Timeout | undefined;
   private cancelListener: (() => void) | undefined;
-  private trailers = statusTrailers({ code: Status.OK, details: "" });
+  private trailersStatus: GrpcStatus = { code: Status.OK, details: "" };
+  private trailers = statusTrailers(this.trailersStatus);
   /** Set when the request headers alone make the call fail (checked before any body byte, as grpc-go does). */
   private rejection: GrpcStatus | undefined;
 
@@ -124,9 +130,35 @@ export class ServerCall {
     if (this.stream.destroyed || this.stream.closed) return;
     if (this.headersSent) {
       this.trailers = statusTrailers(status);
+      this.trailersStatus = status;
       this.stream.end();
     } else {
-      this.stream.respond(trailersOnly(status), { endStream: true });
+      this.sendGuarded(
+        (headers) => this.stream.respond(headers, { endStream: true }),
+        trailersOnly(status),
+        () => trailersOnly(unsendable(status)),
+      );
+    }
+  }
+
+  /**
+   * Sends headers or trailers Node may still refuse (metadata the handler
+   * chose): then a plain INTERNAL status, and if even that fails, a reset,
+   * so the caller always hears an end and nothing escapes as an exception.
+   */
+  private sendGuarded(
+    send: (headers: OutgoingHttpHeaders) => void,
+    headers: OutgoingHttpHeaders,
+    fallback: () => OutgoingHttpHeaders,
+  ): void {
+    try {
+      send(headers);
+    } catch {
+      try {
+        send(fallback());
+      } catch {
+        this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      }
     }
   }
 
@@ -140,7 +172,13 @@ export class ServerCall {
     if (this.headersSent) return;
     this.headersSent = true;
     this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-    this.stream.once("wantTrailers", () => this.stream.sendTrailers(this.trailers));
+    this.stream.once("wantTrailers", () =>
+      this.sendGuarded(
+        (trailers) => this.stream.sendTrailers(trailers),
+        this.trailers,
+        () => statusTrailers(unsendable(this.trailersStatus)),
+      ),
+    );
   }
 
   private finish(): void {
@@ -181,4 +219,12 @@ export class ServerCall {
     // The body is never read: let it drain instead of holding the stream open.
     stream.resume();
   }
+}
+
+/** The status to send instead when Node refused the one the handler chose. */
+function unsendable(status: GrpcStatus): GrpcStatus {
+  return {
+    code: Status.INTERNAL,
+    details: `the plugin's status (code ${status.code}) could not be sent: its metadata holds a header HTTP/2 refuses`,
+  };
 }
