@@ -107,7 +107,9 @@ export class StreamingCallSurface extends Duplex {
     private readonly method: ServedMethod,
     readonly request?: unknown,
   ) {
-    super({ objectMode: true });
+    // One request message waiting for the handler before HTTP/2 is paused (Node's default, 16,
+    // would let a fast client park 16 messages of up to 16 MiB each per stream).
+    super({ objectMode: true, readableHighWaterMark: 1 });
     call.onCancelled(() => {
       this.cancelled = true;
       this.emit("cancelled", "cancelled");
