@@ -18,6 +18,7 @@ import {
   UNIX_SOCKET_GROUP_ENV,
 } from "../go-plugin/environment.js";
 import { DEFAULT_PORT_RANGE } from "../go-plugin/constants.js";
+import type { GrpcServing } from "./serving/grpc-serving.js";
 
 export interface ListenAddress {
   network: "unix" | "tcp";
@@ -29,8 +30,7 @@ export class ListenerError extends Error {
   override name = "ListenerError";
 }
 
-/** Binds the server to `unix:<path>` or `<host>:<port>`; resolves the port (0 for unix). */
-export type Bind = (target: string) => Promise<number>;
+type Bind = GrpcServing["bind"];
 
 export async function listen(bind: Bind, env: NodeJS.ProcessEnv): Promise<ListenAddress> {
   const transport = (

@@ -152,7 +152,7 @@ export async function serve<G extends ProtocolGlue>(
           ? logger.debug("Shutdown ignored: this standalone server outlives its hosts")
           : void stop("Shutdown requested by the host"),
     });
-    const address = await listen(server.bind, env);
+    const address = await listen((target) => server.bind(target), env);
     // Signal handlers go in before the handshake: a host may SIGTERM as soon as it has read it.
     watchLifecycle(logger, env, (reason) => void stop(reason));
     guardCrashes(logger, (reason) => void stop(reason, 1));

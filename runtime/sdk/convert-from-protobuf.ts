@@ -14,6 +14,7 @@ import type {
 import type { DataQuery, TimeRange } from "./data.js";
 import { jsonSyntaxReason } from "../json-syntax.js";
 import { PluginError } from "./errors.js";
+import { extendableCopy, type Mutable } from "./extendable-copy.js";
 import { GrafanaConfig } from "./grafana-config.js";
 import type { JsonDataCache } from "./json-data-cache.js";
 
@@ -48,7 +49,7 @@ export function pluginContextFromProto<J>(
   const source = context ?? pb.PluginContext.create();
   const { dataSourceInstanceSettings: ds, appInstanceSettings: app } = source;
   // A copy with the converted fields replaced; every other field passes through as sent.
-  const converted = copyOf(source) as Mutable<PluginContext<J>>;
+  const converted = extendableCopy(source) as unknown as Mutable<PluginContext<J>>;
   converted.dataSourceInstanceSettings = ds
     ? dataSourceSettingsFromProto(ds, parseJsonData, jsonDataCache)
     : undefined;
@@ -60,18 +61,6 @@ export function pluginContextFromProto<J>(
   return converted;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * A shallow copy that takes new properties fast. A spread copy of a decoded
- * message shares its map, and each property added to it afterwards cost
- * ~1 µs (V8 builds a new map every time); Object.assign onto a fresh object
- * follows the usual cached transitions (~0.1 µs for the same copy).
- */
-function copyOf(message: object): unknown {
-  return Object.assign({}, message);
-}
-
 function dataSourceSettingsFromProto<J>(
   settings: pb.DataSourceInstanceSettings,
   parse: JsonDataParser<J>,
@@ -80,7 +69,7 @@ function dataSourceSettingsFromProto<J>(
   const { jsonData, lastUpdatedMS } = settings;
   const fresh = () =>
     parseSettings(jsonData, parse, `data source "${settings.name}" (uid ${settings.uid || "?"})`);
-  const converted = copyOf(settings) as Mutable<DataSourceInstanceSettings<J>>;
+  const converted = extendableCopy(settings) as unknown as Mutable<DataSourceInstanceSettings<J>>;
   converted.jsonData = cache
     ? cache.parsed(
         settings.uid ? `ds:${settings.uid}` : `ds#${settings.id}`,
@@ -101,7 +90,7 @@ function appSettingsFromProto<J>(
 ): AppInstanceSettings<J> {
   const { jsonData, lastUpdatedMS } = settings;
   const fresh = () => parseSettings(jsonData, parse, "app settings");
-  const converted = copyOf(settings) as Mutable<AppInstanceSettings<J>>;
+  const converted = extendableCopy(settings) as unknown as Mutable<AppInstanceSettings<J>>;
   converted.jsonData = cache ? cache.parsed("app", jsonData, lastUpdatedMS, fresh) : fresh();
   converted.rawJsonData = jsonData;
   converted.updated = new Date(Number(lastUpdatedMS));

@@ -33,12 +33,11 @@ export function dataResponseToProto(
   for (const key of Object.keys(response))
     if (!CONVERTED_RESPONSE_KEYS.has(key)) out[key] = response[key as keyof DataResponse];
   out.frames = encoded;
+  out.format = format;
   const failure = responseFailure(response);
   if (!failure) {
     out.status = response.status || 200;
-    out.format = format;
   } else {
-    out.format = format;
     out.error = failure.message;
     out.status = failure.status;
     out.errorSource = failure.source;

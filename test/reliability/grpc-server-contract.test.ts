@@ -26,9 +26,9 @@ import { protocol } from "../../output/glue.js";
 import * as pb from "../../output/pluginv2/backend.js";
 import { startPlugin, type HostedPlugin } from "../../runtime/index.js";
 import { GRPC_SERVERS, GRPC_SERVER_ENV } from "../../runtime/plugin/serving/grpc-serving.js";
-import { exchange, openSession, type ExchangeResult } from "../support/grpc-exchange.js";
+import { exchange, type ExchangeResult } from "../support/grpc-exchange.js";
 import { buildGoInterop, runGoHost } from "../support/go-interop.js";
-import { grpcFrame } from "../support/raw-grpc.js";
+import { grpcFrame, openSession } from "../support/raw-grpc.js";
 import { fixtureBundler, sleep, waitUntil } from "../support/runtime-helpers.js";
 
 const SERVER_ENV = GRPC_SERVER_ENV;

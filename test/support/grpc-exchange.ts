@@ -5,13 +5,8 @@
  * this answers "exactly what was sent", for the server contract suite; it
  * can also read slowly (pause the stream), to exercise flow control.
  */
-import {
-  connect as http2Connect,
-  constants,
-  type ClientHttp2Session,
-  type IncomingHttpHeaders,
-} from "node:http2";
-import { connect as netConnect } from "node:net";
+import { constants, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
+import { grpcRequestHeaders } from "./raw-grpc.js";
 
 export interface Exchange {
   /** The gRPC path, e.g. `/pluginv2.Data/QueryData`. */
@@ -46,13 +41,7 @@ export interface ExchangeResult {
 
 export function exchange(session: ClientHttp2Session, call: Exchange): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({
-      ":method": "POST",
-      ":path": call.path,
-      "content-type": "application/grpc",
-      te: "trailers",
-      ...call.headers,
-    });
+    const stream = session.request(grpcRequestHeaders(call.path, call.headers));
     let headers: IncomingHttpHeaders = {};
     let trailers: IncomingHttpHeaders | undefined;
     const messages: ExchangeResult["messages"] = [];
@@ -105,23 +94,4 @@ export function exchange(session: ClientHttp2Session, call: Exchange): Promise<E
     });
     stream.end(call.body);
   });
-}
-
-/**
- * An HTTP/2 session onto a plugin's unix socket. Node counts a request body
- * still being written against the session's memory (10 MB by default) and
- * refuses new streams with ENHANCE_YOUR_CALM beyond it, so a session that
- * sends requests past the server's size limit needs more.
- */
-export async function openSession(socketPath: string): Promise<ClientHttp2Session> {
-  const session = http2Connect("http://localhost", {
-    createConnection: () => netConnect(socketPath),
-    maxSessionMemory: 256,
-  });
-  await new Promise<void>((resolve, reject) => {
-    session.once("connect", () => resolve());
-    session.once("error", reject);
-  });
-  session.on("error", () => {}); // a failed session shows up as failed exchanges
-  return session;
 }

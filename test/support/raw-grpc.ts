@@ -5,7 +5,12 @@
  * flag without an encoding, a bad grpc-timeout) and read exactly which
  * status the server answered.
  */
-import { connect as http2Connect, constants, type ClientHttp2Session } from "node:http2";
+import {
+  connect as http2Connect,
+  constants,
+  type ClientHttp2Session,
+  type OutgoingHttpHeaders,
+} from "node:http2";
 import { connect as netConnect } from "node:net";
 
 export interface RawCall {
@@ -51,16 +56,42 @@ export interface RawGrpcConnection {
   session: ClientHttp2Session;
 }
 
-/** One HTTP/2 connection to a plugin's unix socket. */
-export async function connectRawGrpc(socketPath: string): Promise<RawGrpcConnection> {
+/** The request headers of a gRPC call; `extra` overrides the defaults. */
+export function grpcRequestHeaders(
+  path: string,
+  extra: Record<string, string | string[]> = {},
+): OutgoingHttpHeaders {
+  return {
+    ":method": "POST",
+    ":path": path,
+    "content-type": "application/grpc",
+    te: "trailers",
+    ...extra,
+  };
+}
+
+/**
+ * An HTTP/2 session onto a plugin's unix socket. Node counts a request body
+ * still being written against the session's memory (10 MB by default) and
+ * refuses new streams with ENHANCE_YOUR_CALM beyond it, so a session that
+ * sends requests past the server's size limit needs more.
+ */
+export async function openSession(socketPath: string): Promise<ClientHttp2Session> {
   const session = http2Connect("http://localhost", {
     createConnection: () => netConnect(socketPath),
+    maxSessionMemory: 256,
   });
   await new Promise<void>((resolve, reject) => {
     session.once("connect", () => resolve());
     session.once("error", reject);
   });
-  session.on("error", () => {}); // a failed session shows up as failed calls
+  session.on("error", () => {}); // a failed session shows up as failed exchanges
+  return session;
+}
+
+/** One HTTP/2 connection to a plugin's unix socket. */
+export async function connectRawGrpc(socketPath: string): Promise<RawGrpcConnection> {
+  const session = await openSession(socketPath);
   return {
     session,
     call: (call, timeoutMs = 10_000) => rawCall(session, call, timeoutMs),
@@ -74,13 +105,7 @@ function rawCall(
   timeoutMs: number,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({
-      ":method": "POST",
-      ":path": call.path,
-      "content-type": "application/grpc",
-      te: "trailers",
-      ...call.headers,
-    });
+    const stream = session.request(grpcRequestHeaders(call.path, call.headers));
     let httpStatus = 0;
     let grpcStatus: number | undefined;
     let grpcMessage = "";

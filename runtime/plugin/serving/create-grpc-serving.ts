@@ -7,7 +7,7 @@ import {
   type GrpcServing,
   type TlsIdentity,
 } from "./grpc-serving.js";
-import { nodeHttp2Serving } from "./node-http2-serving.js";
+import { NodeHttp2GrpcServer } from "./node-http2/server.js";
 
 /** Largest request message accepted by default: 16 MiB, the Go SDK's default. */
 export const DEFAULT_MAX_RECEIVE_BYTES = 16 * 1024 * 1024;
@@ -37,5 +37,5 @@ export function createGrpcServing(options: GrpcServingOptions): GrpcServing {
     throw new GrpcServerChoiceError(
       `grpcOptions (${grpcOptions.join(", ")}) apply to the grpc-js server only: set grpcServer: "grpc-js" to use them`,
     );
-  return nodeHttp2Serving({ maxReceiveMessageBytes, tls: options.tls });
+  return new NodeHttp2GrpcServer({ maxReceiveMessageBytes, tls: options.tls });
 }

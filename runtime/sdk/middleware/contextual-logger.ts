@@ -44,22 +44,11 @@ const MAX_CACHED = 512;
 /**
  * `base.with(contextualLogFields(...))`, the same logger again for calls with
  * the same fields: without a trace id or log params (which differ per call),
- * they repeat from call to call, and a logger is immutable.
+ * they repeat from call to call, and a logger is immutable (and serialises
+ * its fields once, when it is made).
  */
-/** What a contextual logger's fields are made of, when there is no trace id or log param. */
-interface LoggerFields {
-  endpoint: string;
-  pluginId: string | undefined;
-  pluginVersion: string | undefined;
-  dsName: string | undefined;
-  dsUid: string | undefined;
-  uname: string | undefined;
-}
-
 export class ContextualLoggers {
   readonly #cache = new Map<string, Logger>();
-  /** The last one handed out: calls mostly repeat the previous call's fields. */
-  #last: { fields: LoggerFields; logger: Logger } | undefined;
 
   constructor(readonly base: Logger) {}
 
@@ -71,43 +60,29 @@ export class ContextualLoggers {
   ): Logger {
     if (trace || logParams(metadata).length > 0)
       return this.base.with(contextualLogFields(endpoint, context, trace, metadata));
-    const ds = context?.dataSourceInstanceSettings;
-    const last = this.#last;
-    if (
-      last &&
-      last.fields.endpoint === endpoint &&
-      last.fields.pluginId === context?.pluginId &&
-      last.fields.pluginVersion === context?.pluginVersion &&
-      last.fields.dsName === ds?.name &&
-      last.fields.dsUid === ds?.uid &&
-      last.fields.uname === (ds ? context?.user?.name : undefined)
-    )
-      return last.logger;
-    const key = ds
-      ? endpoint +
-        lengthPrefixed(context?.pluginId) +
-        lengthPrefixed(context?.pluginVersion) +
-        lengthPrefixed(ds.name) +
-        lengthPrefixed(ds.uid) +
-        (context?.user ? lengthPrefixed(context.user.name) : "-")
-      : endpoint + lengthPrefixed(context?.pluginId) + lengthPrefixed(context?.pluginVersion);
+    const key = cacheKey(endpoint, context);
     let logger = this.#cache.get(key);
     if (!logger) {
       logger = this.base.with(contextualLogFields(endpoint, context, undefined, undefined));
       if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
       this.#cache.set(key, logger);
     }
-    const fields: LoggerFields = {
-      endpoint,
-      pluginId: context?.pluginId,
-      pluginVersion: context?.pluginVersion,
-      dsName: ds?.name,
-      dsUid: ds?.uid,
-      uname: ds ? context?.user?.name : undefined,
-    };
-    this.#last = { fields, logger };
     return logger;
   }
+}
+
+/** Everything contextualLogFields reads when there is no trace id or log param. */
+function cacheKey(endpoint: string, context: pb.PluginContext | undefined): string {
+  const ds = context?.dataSourceInstanceSettings;
+  const base =
+    endpoint + lengthPrefixed(context?.pluginId) + lengthPrefixed(context?.pluginVersion);
+  if (!ds) return base;
+  return (
+    base +
+    lengthPrefixed(ds.name) +
+    lengthPrefixed(ds.uid) +
+    (context?.user ? lengthPrefixed(context.user.name) : "-")
+  );
 }
 
 /** Length-prefixed, so no value can make two different keys alike. */

@@ -98,7 +98,6 @@ export function unaryCallback(call: ServerCall, method: ServedMethod) {
  * status; emitting "error" with a status ends the call with it.
  */
 export class StreamingCallSurface extends Duplex {
-  cancelled = false;
   private pendingStatus: GrpcStatus | undefined;
   private requestsEnded = false;
 
@@ -111,7 +110,6 @@ export class StreamingCallSurface extends Duplex {
     // would let a fast client park 16 messages of up to 16 MiB each per stream).
     super({ objectMode: true, readableHighWaterMark: 1 });
     call.onCancelled(() => {
-      this.cancelled = true;
       this.emit("cancelled", "cancelled");
       // A handler reading the requests must not wait for messages that will never come.
       this.deliver(null);
@@ -124,6 +122,10 @@ export class StreamingCallSurface extends Duplex {
 
   get metadata(): Metadata {
     return this.call.metadata;
+  }
+
+  get cancelled(): boolean {
+    return this.call.isCancelled;
   }
 
   getPeer(): string {

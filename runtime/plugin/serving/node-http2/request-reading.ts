@@ -28,15 +28,17 @@ export function startCall(call: ServerCall, method: ServedMethod, maxBytes: numb
 
 function readSingleRequest(call: ServerCall, method: ServedMethod, maxBytes: number): void {
   const reader = new MessageReader(maxBytes);
-  const messages: RawMessage[] = [];
+  let only: RawMessage | undefined;
   const { stream } = call;
   stream.on("data", (chunk: Buffer) => {
     if (call.done) return;
     try {
-      for (const message of reader.push(chunk)) messages.push(message);
-      // Refused at the second message, not at the end of the body: a peer that keeps sending
-      // must not make the plugin hold every message (grpc-go and grpc-js stop there too).
-      if (messages.length > 1) throw tooManyMessages();
+      for (const message of reader.push(chunk)) {
+        // Refused at the second message, not at the end of the body: a peer that keeps sending
+        // must not make the plugin hold every message (grpc-go and grpc-js stop there too).
+        if (only) throw tooManyMessages();
+        only = message;
+      }
     } catch (error) {
       failRead(call, error);
     }
@@ -45,13 +47,13 @@ function readSingleRequest(call: ServerCall, method: ServedMethod, maxBytes: num
     if (call.done) return;
     let request: unknown;
     try {
-      if (messages.length === 0)
+      if (!only)
         throw new RequestRejected({
           code: Status.UNKNOWN,
           details: "EOF: the request ended before a whole message",
         });
       if (reader.pendingBytes > 0) throw tooManyMessages();
-      request = decode(call, method, messages[0]!, maxBytes);
+      request = decode(call, method, only, maxBytes);
     } catch (error) {
       return failRead(call, error);
     }

@@ -34,8 +34,8 @@ export class ServerCall {
   private cancelled = false;
   private timer: NodeJS.Timeout | undefined;
   private cancelListener: (() => void) | undefined;
+  /** What the trailers will say once the response messages are out. */
   private trailersStatus: GrpcStatus = { code: Status.OK, details: "" };
-  private trailers = statusTrailers(this.trailersStatus);
   /** Set when the request headers alone make the call fail (checked before any body byte, as grpc-go does). */
   private rejection: GrpcStatus | undefined;
 
@@ -129,7 +129,6 @@ export class ServerCall {
     this.finish();
     if (this.stream.destroyed || this.stream.closed) return;
     if (this.headersSent) {
-      this.trailers = statusTrailers(status);
       this.trailersStatus = status;
       this.stream.end();
     } else {
@@ -175,7 +174,7 @@ export class ServerCall {
     this.stream.once("wantTrailers", () =>
       this.sendGuarded(
         (trailers) => this.stream.sendTrailers(trailers),
-        this.trailers,
+        statusTrailers(this.trailersStatus),
         () => statusTrailers(unsendable(this.trailersStatus)),
       ),
     );

@@ -27,7 +27,7 @@ import {
 import type { ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { status as Status } from "@grpc/grpc-js";
 import { STREAM_RESET_BURST, STREAM_RESET_RATE_PER_SECOND } from "../../stream-reset-limits.js";
-import type { TlsIdentity } from "../grpc-serving.js";
+import type { GrpcServing, TlsIdentity } from "../grpc-serving.js";
 import type { ServedMethod } from "./handler-calls.js";
 import { trailersOnly } from "./grpc-status.js";
 import { startCall } from "./request-reading.js";
@@ -40,7 +40,8 @@ export interface NodeHttp2ServerOptions {
   tls?: TlsIdentity;
 }
 
-export class NodeHttp2GrpcServer {
+export class NodeHttp2GrpcServer implements GrpcServing {
+  readonly kind = "node-http2";
   private readonly methods = new Map<string, ServedMethod>();
   private readonly servers: (Http2Server | Http2SecureServer)[] = [];
   private readonly sessions = new Set<ServerHttp2Session>();
